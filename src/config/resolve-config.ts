@@ -1,0 +1,66 @@
+/**
+ * From what the file says to what the program uses: paths made absolute against the config
+ * file's folder, source names defaulted, and the checks that span several sources.
+ * Pure apart from node:path arithmetic.
+ */
+import { basename, resolve } from 'node:path';
+import type { ConfigFile } from './schema.js';
+import type { Config, SourceConfig } from './types.js';
+
+/** SQLite's in-memory database name passes through untouched. */
+const IN_MEMORY = ':memory:';
+
+export function resolveConfig(
+  file: ConfigFile,
+  configDir: string,
+  baseUrlOverride: string | undefined,
+): { ok: true; config: Config } | { ok: false; issues: string[] } {
+  const sources = file.sources.map((source): SourceConfig => {
+    const path = resolve(configDir, source.path);
+    return { ...source, path, name: source.name ?? (basename(path) || path) };
+  });
+  const issues = sourceConflicts(sources, file.sources.map((source) => source.name !== undefined));
+  if (issues.length > 0) return { ok: false, issues };
+  const secretFile = file.api.organizationSecretFile;
+  return {
+    ok: true,
+    config: {
+      ...file,
+      api: {
+        ...file.api,
+        baseUrl: baseUrlOverride ?? file.api.baseUrl,
+        organizationSecretFile: secretFile === null ? null : resolve(configDir, secretFile),
+      },
+      state: file.state === IN_MEMORY ? IN_MEMORY : resolve(configDir, file.state),
+      sources,
+    },
+  };
+}
+
+function sourceConflicts(sources: readonly SourceConfig[], namedExplicitly: readonly boolean[]): string[] {
+  const issues: string[] = [];
+  const byName = new Map<string, number>();
+  const byPath = new Map<string, number>();
+  sources.forEach((source, index) => {
+    const nameOwner = byName.get(source.name);
+    if (nameOwner === undefined) {
+      byName.set(source.name, index);
+    } else {
+      const origin = namedExplicitly[index] ? '' : ' (taken from the folder name)';
+      issues.push(
+        `sources[${index}].name: "${source.name}"${origin} is already the name of sources[${nameOwner}]; ` +
+          'give each source a unique "name"',
+      );
+    }
+    const pathOwner = byPath.get(source.path);
+    if (pathOwner === undefined) {
+      byPath.set(source.path, index);
+    } else {
+      issues.push(
+        `sources[${index}].path: "${source.path}" is the same folder as sources[${pathOwner}].path; ` +
+          'list each folder once (split it with include/exclude patterns if needed)',
+      );
+    }
+  });
+  return issues;
+}

@@ -1,0 +1,117 @@
+/**
+ * The config file's schema. Every leaf carries its own "expected …" message so that an issue
+ * reads `limits.uploadsPerHour: expected an integer >= 1, got 0` whatever zod would have said.
+ * Objects are strict: an unknown key is an error (with a did-you-mean hint, see format-issues).
+ * Paths stay as written here; resolve-config makes them absolute against the file's folder.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { normaliseHttpUrl } from './http-url.js';
+
+export const DEFAULT_BASE_URL = 'https://api.sensay.io';
+export const DEFAULT_API_VERSION = '2025-03-25';
+export const DEFAULT_STATE = '.sensay-ingest/state.db';
+
+const expected = (what: string) => ({ error: `expected ${what}` });
+
+function integer(min: number, max?: number) {
+  const e = expected(max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`);
+  const atLeast = z.int(e).min(min, e);
+  return max === undefined ? atLeast : atLeast.max(max, e);
+}
+
+function nonEmptyString(what = 'a non-empty string') {
+  return z.string(expected(what)).min(1, expected(what));
+}
+
+function stringList() {
+  return z.array(nonEmptyString('a non-empty glob pattern'), expected('an array of glob patterns'));
+}
+
+const object = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, expected('an object'));
+
+const baseUrl = z.string(expected('an http(s) URL')).transform((value, ctx) => {
+  const checked = normaliseHttpUrl(value);
+  if (checked.ok) return checked.url;
+  ctx.addIssue({ code: 'custom', message: checked.problem, input: value });
+  return z.NEVER;
+});
+
+const apiSchema = object({
+  baseUrl: baseUrl.default(DEFAULT_BASE_URL),
+  apiVersion: nonEmptyString('an API version such as "2025-03-25"').default(DEFAULT_API_VERSION),
+  userId: nonEmptyString('a non-empty string or null').nullable().default(null),
+  organizationSecretFile: nonEmptyString('a file path or null').nullable().default(null),
+  timeoutSeconds: z
+    .number(expected('a number of seconds > 0'))
+    .positive(expected('a number of seconds > 0'))
+    .default(95),
+});
+
+const limitsSchema = object({
+  uploadsPerHour: integer(1).default(10),
+  requestsPerMinute: integer(1).default(100),
+  maxFileBytes: integer(1).default(52_428_800),
+  maxAttempts: integer(1).default(3),
+  recreateBackoffSeconds: integer(1).default(60),
+});
+
+const statusSchema = object({
+  pollIntervalSeconds: integer(1).default(30),
+  stuckAfterMinutes: integer(1).default(120),
+});
+
+const extractionSchema = object({
+  // null (or leaving the key out) means one worker per CPU of the machine it runs on.
+  workers: z
+    .int(expected('an integer >= 1, or null for one per CPU'))
+    .min(1, expected('an integer >= 1, or null for one per CPU'))
+    .nullable()
+    .default(null)
+    .transform((workers) => workers ?? availableParallelism()),
+  taskTimeoutSeconds: integer(1).default(60),
+  maxWorkerMemoryMb: integer(1).default(1024),
+  maxDocxUncompressedBytes: integer(1).default(536_870_912),
+  maxDocxEntries: integer(1).default(10_000),
+});
+
+const daemonSchema = object({
+  port: integer(0, 65_535).default(0),
+  host: nonEmptyString('a host name or IP address').default('127.0.0.1'),
+  awaitWriteFinishMs: integer(0).default(2000),
+});
+
+const percent = expected('a number from 0 to 100');
+
+export const sourceSchema = object({
+  name: nonEmptyString('a non-empty name').optional(),
+  path: nonEmptyString('a folder path'),
+  replicaUUID: z
+    .guid(expected('a UUID'))
+    .transform((uuid) => uuid.toLowerCase()),
+  include: stringList().default(['**/*']),
+  exclude: stringList().default([]),
+  mode: z.enum(['file', 'text'], expected('"file" or "text"')).default('file'),
+  onDelete: z.enum(['delete', 'keep'], expected('"delete" or "keep"')).default('delete'),
+  maxDeletePercent: z.number(percent).min(0, percent).max(100, percent).default(20),
+  priority: z.int(expected('an integer')).default(0),
+  requireText: z.boolean(expected('true or false')).default(false),
+});
+
+export const configFileSchema = object({
+  api: apiSchema.prefault({}),
+  state: nonEmptyString('a file path').default(DEFAULT_STATE),
+  limits: limitsSchema.prefault({}),
+  status: statusSchema.prefault({}),
+  extraction: extractionSchema.prefault({}),
+  daemon: daemonSchema.prefault({}),
+  sources: z
+    .array(sourceSchema, expected('an array of sources'))
+    .min(1, expected('at least one source, e.g. [{ "path": "docs", "replicaUUID": "…" }]')),
+});
+
+/** What the file says, validated and defaulted; paths not yet resolved. */
+export type ConfigFile = z.output<typeof configFileSchema>;
+/** What may be written in the file. */
+export type ConfigFileInput = z.input<typeof configFileSchema>;

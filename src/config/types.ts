@@ -1,0 +1,82 @@
+/**
+ * The validated, fully defaulted configuration the rest of the program reads.
+ * Every path here is absolute; every object is frozen.
+ */
+export type SourceMode = 'file' | 'text';
+export type OnDelete = 'delete' | 'keep';
+
+export interface ApiConfig {
+  /** No trailing slash. SENSAY_API_URL, when set, has already replaced the file's value. */
+  readonly baseUrl: string;
+  /** Sent as X-API-Version. */
+  readonly apiVersion: string;
+  /** Sent as X-USER-ID when not null. */
+  readonly userId: string | null;
+  /** Absolute path, or null. The secret itself is never part of the config: see resolveSecret. */
+  readonly organizationSecretFile: string | null;
+  /** Per-request timeout. */
+  readonly timeoutSeconds: number;
+}
+
+export interface LimitsConfig {
+  readonly uploadsPerHour: number;
+  readonly requestsPerMinute: number;
+  readonly maxFileBytes: number;
+  /** Creates per document, in total, before it is `failed`. */
+  readonly maxAttempts: number;
+  readonly recreateBackoffSeconds: number;
+}
+
+export interface StatusConfig {
+  readonly pollIntervalSeconds: number;
+  readonly stuckAfterMinutes: number;
+}
+
+export interface ExtractionConfig {
+  readonly workers: number;
+  readonly taskTimeoutSeconds: number;
+  readonly maxWorkerMemoryMb: number;
+  readonly maxDocxUncompressedBytes: number;
+  readonly maxDocxEntries: number;
+}
+
+export interface DaemonConfig {
+  /** HTTP port for /healthz and /metrics; 0 = not served. */
+  readonly port: number;
+  readonly host: string;
+  readonly awaitWriteFinishMs: number;
+}
+
+export interface SourceConfig {
+  /** Unique among sources; defaults to the folder's name. */
+  readonly name: string;
+  /** Absolute folder path. */
+  readonly path: string;
+  /** Lower-case UUID. */
+  readonly replicaUUID: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly mode: SourceMode;
+  readonly onDelete: OnDelete;
+  readonly maxDeletePercent: number;
+  readonly priority: number;
+  readonly requireText: boolean;
+}
+
+export interface Config {
+  readonly api: ApiConfig;
+  /** Absolute path of the SQLite state file (or ":memory:"). */
+  readonly state: string;
+  readonly limits: LimitsConfig;
+  readonly status: StatusConfig;
+  readonly extraction: ExtractionConfig;
+  readonly daemon: DaemonConfig;
+  readonly sources: readonly SourceConfig[];
+}
+
+export interface LoadedConfig extends Config {
+  /** Absolute path of the file this came from. */
+  readonly configPath: string;
+  /** Its folder: what relative paths in the file were resolved against. */
+  readonly configDir: string;
+}
