@@ -1,0 +1,189 @@
+import { admit } from './plan-admission.js';
+import type { CandidateOrigin } from './plan-dedupe.js';
+import { PlanRecorder, identityOf } from './plan-recorder.js';
+import type { AcceptedContent, SourceOutcome } from './plan-recorder.js';
+import { pairRenames } from './plan-renames.js';
+import type { KnownDocument, KnownState, NoneReason, PlanSource, ScannedFile } from './plan-types.js';
+import { checkDeleteValve, heldForIncompleteScan } from './plan-valve.js';
+
+/** States whose document has, or is about to have, an entry carrying its content. */
+const LIVE: ReadonlySet<KnownState> = new Set(['queued', 'uploading', 'processing', 'ready', 'errored']);
+const TOMBSTONE: ReadonlySet<KnownState> = new Set(['deleting', 'deleted']);
+
+type WithEntry = KnownDocument & { entryId: number };
+
+/**
+ * Compares one source's scan with what the store knows about it. Creates are left as
+ * candidates: whether they are duplicates depends on every source feeding the same replica.
+ */
+export function classifySource(
+  source: PlanSource,
+  files: readonly ScannedFile[],
+  docs: readonly KnownDocument[],
+  scanComplete: boolean,
+): SourceOutcome {
+  return new SourceClassifier(source, scanComplete).run(files, docs);
+}
+
+class SourceClassifier {
+  private readonly rec: PlanRecorder;
+
+  constructor(
+    private readonly source: PlanSource,
+    private readonly scanComplete: boolean,
+  ) {
+    this.rec = new PlanRecorder(source);
+  }
+
+  run(files: readonly ScannedFile[], docs: readonly KnownDocument[]): SourceOutcome {
+    const active = new Map<string, KnownDocument>();
+    const tombstones = new Map<string, KnownDocument>();
+    for (const doc of docs) (TOMBSTONE.has(doc.state) ? tombstones : active).set(doc.relPath, doc);
+
+    const gone = new Map(active);
+    const added: ScannedFile[] = [];
+    const reappeared = new Set<KnownDocument>();
+    for (const file of files) {
+      const doc = active.get(file.relPath);
+      const tombstone = tombstones.get(file.relPath);
+      if (doc) {
+        gone.delete(file.relPath);
+        this.examinePair(file, doc);
+      } else if (tombstone) {
+        reappeared.add(tombstone);
+        this.examineNew(file, 'reappeared', tombstone);
+      } else {
+        added.push(file);
+      }
+    }
+    for (const doc of docs) {
+      if (TOMBSTONE.has(doc.state) && !reappeared.has(doc)) this.rec.none(doc, 'ALREADY_DELETED');
+    }
+
+    // A failed scan may simply not have reached the old path: no renames without a full view.
+    const pairs = this.scanComplete ? pairRenames([...gone.values()], added.filter((f) => this.renameTarget(f))) : [];
+    const renamed = new Set<ScannedFile>();
+    for (const { from, to } of pairs) {
+      gone.delete(from.relPath);
+      renamed.add(to);
+      this.rename(from, to);
+    }
+    for (const file of added) if (!renamed.has(file)) this.examineNew(file, 'new');
+    this.handleGone([...gone.values()], active.size);
+    return this.rec.out;
+  }
+
+  private renameTarget(file: ScannedFile): boolean {
+    return file.sha256 !== null && admit(file, this.source).verdict !== 'later';
+  }
+
+  private rename(doc: KnownDocument, file: ScannedFile): void {
+    if (doc.state === 'duplicate' && doc.sha256 !== null) {
+      // Still a duplicate only if its original survives this plan; dedupe decides.
+      const recorded = { sha256: doc.sha256, textHash: doc.textHash };
+      this.rec.candidate(file, 'duplicate', doc, recorded, { fromPath: doc.relPath });
+      return;
+    }
+    this.rec.rename(doc, file);
+    if (LIVE.has(doc.state)) this.rec.live(doc, file.relPath, identityOf(doc, file));
+  }
+
+  private examinePair(file: ScannedFile, doc: KnownDocument): void {
+    const statChanged = file.size !== doc.size || file.mtimeMs !== doc.mtimeMs;
+    if (file.extraction === null) {
+      if (statChanged) return this.keepAsIs(doc, file, 'NOT_EXAMINED');
+      return this.unchanged(doc, file, false);
+    }
+    const bytesChanged =
+      file.sha256 !== null && doc.sha256 !== null ? file.sha256 !== doc.sha256 : statChanged;
+    if (doc.state === 'rejected' || doc.state === 'failed') {
+      if (!bytesChanged && !statChanged) return this.unchanged(doc, file, false);
+      return this.reexamine(file, doc, 'reexamined');
+    }
+    if (doc.state === 'duplicate') {
+      if (!bytesChanged) return this.unchanged(doc, file, statChanged);
+      return this.reexamine(file, doc, 'changed');
+    }
+    // Text mode uploads text, not bytes: a re-saved file with the same text needs no slot.
+    const compareText = this.source.mode === 'text' && file.extraction.ok && file.textHash != null && doc.textHash !== null;
+    const contentChanged = compareText ? file.textHash !== doc.textHash : bytesChanged;
+    if (contentChanged) return this.reexamine(file, doc, 'changed');
+    if (doc.replicaUUID !== this.source.replicaUUID) return this.reexamine(file, doc, 'changed', true);
+    this.rec.none(doc, bytesChanged ? 'TEXT_UNCHANGED' : statChanged ? 'METADATA_CHANGED' : 'UNCHANGED', file);
+    this.rec.live(doc, file.relPath, identityOf(doc, file));
+  }
+
+  /** The bytes are the ones the store recorded. */
+  private unchanged(doc: KnownDocument, file: ScannedFile, metadataChanged: boolean): void {
+    if (doc.state === 'rejected') return this.rec.none(doc, 'REJECTED_UNCHANGED', file);
+    if (doc.state === 'failed') return this.rec.none(doc, 'FAILED_UNCHANGED', file);
+    if (doc.sha256 === null) return this.keepAsIs(doc, file, 'NOT_EXAMINED');
+    const recorded: AcceptedContent = { sha256: doc.sha256, textHash: doc.textHash };
+    if (doc.state === 'duplicate') {
+      return this.rec.candidate(file, 'duplicate', doc, recorded, { metadataChanged });
+    }
+    if (doc.replicaUUID !== this.source.replicaUUID) {
+      if (hasEntry(doc)) return this.rec.replace(file, doc, recorded, 'REPLICA_CHANGED');
+      return this.rec.candidate(file, 'changed', doc, recorded);
+    }
+    this.rec.none(doc, 'UNCHANGED', file);
+    this.rec.live(doc, file.relPath, identityOf(doc, file));
+  }
+
+  /** Content changed, or a rejected/failed file was touched: judge it afresh. */
+  private reexamine(file: ScannedFile, doc: KnownDocument, origin: CandidateOrigin, replicaOnly = false): void {
+    const admission = admit(file, this.source);
+    if (admission.verdict === 'later') return this.keepAsIs(doc, file, admission.reason);
+    if (admission.verdict === 'reject') {
+      this.rec.reject(file, admission, doc);
+      // The previous version's entry keeps serving until a version that passes replaces it.
+      if (LIVE.has(doc.state) && doc.entryId !== null) this.rec.live(doc, doc.relPath, identityOf(doc));
+      return;
+    }
+    if (!hasEntry(doc)) return this.rec.candidate(file, origin, doc, admission);
+    const reason = origin === 'reexamined' ? 'REEXAMINED' : replicaOnly ? 'REPLICA_CHANGED' : 'CHANGED';
+    this.rec.replace(file, doc, admission, reason);
+  }
+
+  private examineNew(file: ScannedFile, origin: 'new' | 'reappeared', tombstone?: KnownDocument): void {
+    const admission = admit(file, this.source);
+    if (admission.verdict === 'later') return this.rec.none(tombstone ?? file, admission.reason, file);
+    if (admission.verdict === 'reject') return this.rec.reject(file, admission, tombstone);
+    this.rec.candidate(file, origin, tombstone, admission);
+  }
+
+  private handleGone(gone: KnownDocument[], knownCount: number): void {
+    if (gone.length === 0) return;
+    let reason: NoneReason | null = null;
+    if (!this.scanComplete) {
+      reason = 'SCAN_INCOMPLETE';
+      this.rec.held(heldForIncompleteScan(this.source, gone.length, knownCount));
+    } else if (this.source.onDelete === 'keep') {
+      reason = 'KEPT';
+    } else {
+      const held = checkDeleteValve(this.source, gone.length, knownCount);
+      if (held) {
+        reason = 'DELETE_HELD';
+        this.rec.held(held);
+      }
+    }
+    for (const doc of gone) {
+      if (reason === null) {
+        this.rec.delete(doc);
+        continue;
+      }
+      this.rec.none(doc, reason);
+      if (LIVE.has(doc.state)) this.rec.live(doc, doc.relPath, identityOf(doc));
+    }
+  }
+
+  /** Leaves the document exactly as the store has it; a later scan looks again. */
+  private keepAsIs(doc: KnownDocument, file: ScannedFile, reason: 'NOT_EXAMINED' | 'UNSTABLE'): void {
+    this.rec.none(doc, reason, file);
+    if (LIVE.has(doc.state)) this.rec.live(doc, doc.relPath, identityOf(doc));
+  }
+}
+
+function hasEntry(doc: KnownDocument): doc is WithEntry {
+  return doc.entryId !== null;
+}
