@@ -1,0 +1,10 @@
+export { startSimulator, type Simulator } from './simulator.js';
+export type { SimulatorOptions } from './options.js';
+export type { FailureRule, FailureStage, FailurePlan } from './failures.js';
+export type { FaultOptions, Status5xxFault, FaultScope, FaultBody } from './faults.js';
+export type { SimEntry } from './entry-view.js';
+export type { RecordedRequest, RequestOutcome, SimStats } from './request-log.js';
+export { SECRET_CORRECT, SECRET_WRONG, SECRET_ELSEWHERE } from './request-log.js';
+export { SimulatorOptionsError } from './errors.js';
+export { QUOTA_CODE, UPLOAD_RATE_CODE } from './handlers/create.js';
+export { REQUEST_RATE_CODE } from './server.js';
