@@ -1,0 +1,90 @@
+import type { DocumentRecord, LastError } from './documents.js';
+import type { JsonValue } from './json-value.js';
+
+export const JOB_KINDS = ['create', 'replace', 'recreate', 'delete', 'rename'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/** The kinds that POST a new entry and therefore spend an upload slot. */
+export const UPLOAD_JOB_KINDS: readonly JobKind[] = Object.freeze(['create', 'replace', 'recreate']);
+
+export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface JobRecord {
+  id: number;
+  documentId: number;
+  kind: JobKind;
+  state: JobState;
+  /** Higher runs first; equal priorities run first in, first out. */
+  priority: number;
+  /** The job is not claimed before this time. */
+  notBefore: number;
+  /** Who holds the lease while `running` (and who last held it afterwards). */
+  owner: string | null;
+  leaseUntil: number | null;
+  /** How many times the job has been claimed (a takeover counts). */
+  claims: number;
+  payload: JsonValue;
+  lastError: LastError | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+export interface EnqueueJobInput {
+  documentId: number;
+  kind: JobKind;
+  priority?: number;
+  notBefore?: number;
+  payload?: JsonValue;
+  now: number;
+}
+
+/** `created: false` means an open (queued or running) job of that kind already existed. */
+export interface EnqueueJobResult {
+  job: JobRecord;
+  created: boolean;
+}
+
+export interface ClaimFilter {
+  kinds?: readonly JobKind[];
+  replicaUUID?: string;
+}
+
+/** Set when the job was running under another owner whose lease had expired (a crash). */
+export interface RecoveredLease {
+  previousOwner: string;
+  leaseExpiredAt: number;
+}
+
+export interface JobClaim {
+  job: JobRecord;
+  document: DocumentRecord;
+  /** Non-null: the caller must reconcile before acting (DESIGN §6). */
+  recovered: RecoveredLease | null;
+}
+
+export interface ReleaseJobInput {
+  jobId: number;
+  owner: string;
+  /** When the job may be claimed again. */
+  notBefore: number;
+  error?: LastError;
+  now: number;
+}
+
+export interface FailJobInput {
+  jobId: number;
+  owner: string;
+  error: LastError;
+  now: number;
+}
+
+export interface JobFilter {
+  states?: readonly JobState[];
+  kinds?: readonly JobKind[];
+  documentId?: number;
+  replicaUUID?: string;
+  owner?: string;
+  limit?: number;
+}

@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { StoreError } from '../errors.js';
+import { migrate } from './migrate.js';
+import { SqlRunner } from './sql-runner.js';
+import { corruptMessage, toStoreError } from './sqlite-errors.js';
+import { SqliteStore } from './sqlite-store.js';
+
+export interface SqliteStoreOptions {
+  /** The state file; its folder is created. `:memory:` gives a private in-memory store. */
+  path: string;
+  /** How long a write waits for another process's lock before STORE_BUSY. Default 5000. */
+  busyTimeoutMs?: number;
+  log?: Logger;
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (creating if needed), checks and migrates the state file. Throws StoreError:
+ * STORE_CORRUPT when the file fails `PRAGMA quick_check` or is not a database, STORE_TOO_NEW when
+ * a newer release wrote it, STORE_UNAVAILABLE when it cannot be created or opened.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new StoreError({
+      code: 'STORE_INVALID_ARGUMENT',
+      message: `Expected \`busyTimeoutMs\` to be an integer >= 0, got \`${String(options.busyTimeoutMs)}\``,
+    });
+  }
+  const inMemory = options.path === ':memory:';
+  const path = inMemory ? options.path : resolve(options.path);
+  const log = options.log?.child({ component: 'store' });
+  let db: Database.Database | undefined;
+  try {
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: busyTimeoutMs });
+    configure(db, busyTimeoutMs, inMemory);
+    checkIntegrity(db, path);
+    const migrated = migrate(db, path);
+    if (migrated.from !== migrated.to) log?.info({ path, from: migrated.from, to: migrated.to }, 'state store migrated');
+    log?.debug({ path }, 'state store open');
+    return new SqliteStore(new SqlRunner(db), path, log);
+  } catch (error) {
+    db?.close();
+    throw toStoreError(error, path);
+  }
+}
+
+function configure(db: Database.Database, busyTimeoutMs: number, inMemory: boolean): void {
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  if (!inMemory) {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`could not switch the journal to WAL (got ${String(mode)})`);
+  }
+  // NORMAL is durable in WAL mode except for the last commits before a power cut, which a
+  // re-scan and reconciliation recover.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+}
+
+function checkIntegrity(db: Database.Database, path: string): void {
+  const rows = db.pragma('quick_check(20)') as { quick_check: string }[];
+  const findings = rows.map((row) => row.quick_check);
+  if (findings.length === 1 && findings[0] === 'ok') return;
+  const problems = findings
+    .flatMap((finding) => finding.split('\n'))
+    .filter((line) => line.trim() !== '' && !line.startsWith('***'));
+  const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
+  throw new StoreError({ code: 'STORE_CORRUPT', path, message: corruptMessage(path, `quick_check: ${shown}`) });
+}

@@ -1,0 +1,163 @@
+import type {
+  FileVersion,
+  QueuedResult,
+  QueueUploadInput,
+  RenameInput,
+  RenameResult,
+  TransitionResult,
+} from '../documents.js';
+import { invalidArgument } from '../errors.js';
+import { UPLOAD_JOB_KINDS } from '../jobs.js';
+import { deleteDocumentRow, documentByPath, loadDocument, patchDocument, type DocumentPatch } from './document-table.js';
+import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
+import { entryRemains, isOneOf, notFound, wrongState } from './refusals.js';
+import type { SqlRunner } from './sql-runner.js';
+
+/** Transitions that record what a scan and an extraction found, and what the planner decided. */
+
+function versionPatch(version: FileVersion): DocumentPatch {
+  return {
+    size: version.size,
+    mtimeMs: version.mtimeMs,
+    kind: version.kind,
+    sha256: version.sha256,
+    textHash: version.textHash,
+    warnings: [...version.warnings],
+  };
+}
+
+/** A version that will not be uploaded must not leave an upload job waiting in the queue. */
+function cancelQueuedUploads(sql: SqlRunner, documentId: number, now: number): void {
+  closeJobs(sql, openJobsOf(sql, documentId, UPLOAD_JOB_KINDS), now, { running: 'keep', queued: 'cancelled' });
+}
+
+const BUSY_STATES = ['uploading', 'deleting'] as const;
+const NOT_BUSY = 'any state but uploading or deleting';
+
+export function recordExtracted(sql: SqlRunner, id: number, version: FileVersion, now: number): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (isOneOf(document.state, BUSY_STATES)) return wrongState(document, 'record an extraction for', NOT_BUSY);
+  cancelQueuedUploads(sql, id, now);
+  const patch: DocumentPatch = {
+    ...versionPatch(version),
+    state: 'extracted',
+    rejectReason: null,
+    rejectDetail: null,
+    duplicateOf: null,
+  };
+  const detail = { kind: version.kind, sha256: version.sha256, warnings: version.warnings };
+  return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'extracted', detail }) };
+}
+
+export function recordRejected(
+  sql: SqlRunner,
+  id: number,
+  rejection: { version: FileVersion; reason: string; detail: string },
+  now: number,
+): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (isOneOf(document.state, BUSY_STATES)) return wrongState(document, 'reject', NOT_BUSY);
+  cancelQueuedUploads(sql, id, now);
+  const patch: DocumentPatch = {
+    ...versionPatch(rejection.version),
+    state: 'rejected',
+    rejectReason: rejection.reason,
+    rejectDetail: rejection.detail,
+    duplicateOf: null,
+  };
+  const detail = { reason: rejection.reason, detail: rejection.detail };
+  return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'rejected', detail }) };
+}
+
+export function refreshStat(
+  sql: SqlRunner,
+  id: number,
+  stat: { size: number; mtimeMs: number },
+  now: number,
+): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  return { ok: true, document: patchDocument(sql, document, { size: stat.size, mtimeMs: stat.mtimeMs }, now, null) };
+}
+
+export function markDuplicate(
+  sql: SqlRunner,
+  id: number,
+  duplicateOf: number,
+  version: FileVersion,
+  now: number,
+): TransitionResult {
+  if (id === duplicateOf) throw invalidArgument(`Document ${id} cannot be a duplicate of itself`);
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  const original = loadDocument(sql, duplicateOf);
+  if (!original) return { ...notFound(duplicateOf), document };
+  if (isOneOf(document.state, BUSY_STATES)) return wrongState(document, 'mark as duplicate', NOT_BUSY);
+  if (document.entryId !== null || document.previousEntryId !== null) return entryRemains(document, 'mark as duplicate');
+  cancelQueuedUploads(sql, id, now);
+  const patch: DocumentPatch = { ...versionPatch(version), state: 'duplicate', duplicateOf, rejectReason: null, rejectDetail: null };
+  const detail = { duplicateOf, duplicateOfPath: original.relPath };
+  return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'duplicate', detail }) };
+}
+
+export function queueUpload(sql: SqlRunner, input: QueueUploadInput): QueuedResult {
+  const document = loadDocument(sql, input.documentId);
+  if (!document) return notFound(input.documentId);
+  if (isOneOf(document.state, ['uploading', 'deleting', 'errored'])) {
+    return wrongState(document, `queue a ${input.kind} of`, 'any state but uploading, deleting or errored');
+  }
+  const others = openJobsOf(sql, document.id, UPLOAD_JOB_KINDS).filter((job) => job.kind !== input.kind);
+  closeJobs(sql, others, input.now, { running: 'keep', queued: 'cancelled' });
+  const { job } = enqueueJobRow(sql, {
+    documentId: document.id,
+    kind: input.kind,
+    ...(input.priority === undefined ? {} : { priority: input.priority }),
+    ...(input.notBefore === undefined ? {} : { notBefore: input.notBefore }),
+    now: input.now,
+  });
+  const newVersion = input.kind !== 'recreate';
+  const patch: DocumentPatch = {
+    ...(input.version ? versionPatch(input.version) : {}),
+    state: 'queued',
+    duplicateOf: null,
+    rejectReason: null,
+    rejectDetail: null,
+    nextAttemptAt: input.notBefore ?? null,
+    ...(newVersion ? { attempts: 0, lastError: null } : {}),
+  };
+  const detail = { kind: input.kind, jobId: job.id };
+  return { ok: true, document: patchDocument(sql, document, patch, input.now, { type: 'queued', detail }), job };
+}
+
+export function renameDocument(sql: SqlRunner, input: RenameInput): RenameResult {
+  const document = loadDocument(sql, input.documentId);
+  if (!document) return notFound(input.documentId);
+  if (isOneOf(document.state, BUSY_STATES)) return wrongState(document, 'rename', NOT_BUSY);
+  const target = documentByPath(sql, document.sourceName, input.newRelPath);
+  if (target && target.id !== document.id) {
+    if (target.entryId !== null || target.previousEntryId !== null || target.state === 'uploading') {
+      return {
+        ok: false,
+        reason: 'PATH_TAKEN',
+        detail: `cannot rename ${document.relPath} to ${input.newRelPath}: document ${target.id} there holds an entry`,
+        document,
+      };
+    }
+    // The scan already registered the new path as a new file; the move supersedes that row.
+    deleteDocumentRow(sql, target.id);
+  }
+  const from = document.relPath;
+  const patch: DocumentPatch = { ...(input.version ? versionPatch(input.version) : {}), relPath: input.newRelPath };
+  const renamed = patchDocument(sql, document, patch, input.now, { type: 'renamed', detail: { from, to: input.newRelPath } });
+  if (renamed.entryId === null || from === input.newRelPath) return { ok: true, document: renamed, job: null };
+  const { job } = enqueueJobRow(sql, {
+    documentId: renamed.id,
+    kind: 'rename',
+    payload: { from, to: input.newRelPath },
+    ...(input.priority === undefined ? {} : { priority: input.priority }),
+    now: input.now,
+  });
+  return { ok: true, document: renamed, job };
+}

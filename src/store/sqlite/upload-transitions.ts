@@ -1,0 +1,139 @@
+import type {
+  DocumentRecord,
+  EntryCreatedResult,
+  LastError,
+  QueuedResult,
+  RequeueAfterErrorInput,
+  TransitionResult,
+} from '../documents.js';
+import { UPLOAD_JOB_KINDS } from '../jobs.js';
+import type { JsonObject } from '../json-value.js';
+import { loadDocument, patchDocument } from './document-table.js';
+import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
+import { entryMismatch, entryRemains, isOneOf, notFound, wrongState } from './refusals.js';
+import type { SqlRunner } from './sql-runner.js';
+
+/** Transitions of the upload protocol (DESIGN §6) and the status poller (DESIGN §4). */
+
+export function errorDetail(error: LastError): JsonObject {
+  const detail: JsonObject = { message: error.message };
+  if (error.code !== undefined) detail.code = error.code;
+  if (error.status !== undefined) detail.status = error.status;
+  if (error.requestId !== undefined) detail.requestId = error.requestId;
+  if (error.fingerprint !== undefined) detail.fingerprint = error.fingerprint;
+  return detail;
+}
+
+/** The upload job is over once its entry has its bytes, whatever the entry's fate. */
+function finishRunningUploads(sql: SqlRunner, document: DocumentRecord, now: number): void {
+  closeJobs(sql, openJobsOf(sql, document.id, UPLOAD_JOB_KINDS), now, { running: 'done', queued: 'keep' });
+}
+
+export function recordEntryCreated(sql: SqlRunner, id: number, entryId: number, now: number): EntryCreatedResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (document.entryId === entryId) return { ok: true, document, supersededEntryId: null };
+  if (!isOneOf(document.state, ['uploading', 'deleting'])) return wrongState(document, 'record an entry for', 'uploading');
+  if (document.previousEntryId === entryId) return entryMismatch(document, entryId);
+  // The live version becomes the predecessor; an unfinished successor already displacing one
+  // is superseded and must go.
+  let previousEntryId = document.previousEntryId;
+  let supersededEntryId: number | null = null;
+  if (document.entryId !== null) {
+    if (previousEntryId === null) previousEntryId = document.entryId;
+    else supersededEntryId = document.entryId;
+  }
+  const updated = patchDocument(
+    sql,
+    document,
+    { entryId, previousEntryId, attempts: document.attempts + 1 },
+    now,
+    { type: 'entry-created', detail: { entryId, previousEntryId, supersededEntryId, attempt: document.attempts + 1 } },
+  );
+  return { ok: true, document: updated, supersededEntryId };
+}
+
+export function markProcessing(sql: SqlRunner, id: number, entryId: number, now: number): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (document.state === 'processing' && document.entryId === entryId) return { ok: true, document };
+  if (document.state !== 'uploading') return wrongState(document, 'mark processing', 'uploading');
+  if (document.entryId !== entryId) return entryMismatch(document, entryId);
+  finishRunningUploads(sql, document, now);
+  const patch = { state: 'processing', nextAttemptAt: null } as const;
+  return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'processing', detail: { entryId } }) };
+}
+
+export function markReady(sql: SqlRunner, id: number, entryId: number, now: number): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (document.state === 'ready' && document.entryId === entryId) return { ok: true, document };
+  if (!isOneOf(document.state, ['uploading', 'processing'])) return wrongState(document, 'mark ready', 'uploading or processing');
+  if (document.entryId !== entryId) return entryMismatch(document, entryId);
+  finishRunningUploads(sql, document, now);
+  const patch = { state: 'ready', lastError: null, nextAttemptAt: null } as const;
+  const detail = { entryId, previousEntryId: document.previousEntryId };
+  return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'ready', detail }) };
+}
+
+export function markErrored(sql: SqlRunner, id: number, entryId: number, error: LastError, now: number): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (document.state === 'errored' && document.entryId === entryId) return { ok: true, document };
+  if (!isOneOf(document.state, ['uploading', 'processing'])) return wrongState(document, 'mark errored', 'uploading or processing');
+  if (document.entryId !== entryId) return entryMismatch(document, entryId);
+  finishRunningUploads(sql, document, now);
+  const detail = { entryId, ...errorDetail(error) };
+  return { ok: true, document: patchDocument(sql, document, { state: 'errored', lastError: error }, now, { type: 'errored', detail }) };
+}
+
+export function requeueAfterError(sql: SqlRunner, input: RequeueAfterErrorInput): QueuedResult {
+  const document = loadDocument(sql, input.documentId);
+  if (!document) return notFound(input.documentId);
+  if (document.state === 'queued') {
+    const [open] = openJobsOf(sql, document.id, ['recreate']);
+    if (open) return { ok: true, document, job: open };
+  }
+  if (document.state !== 'errored') return wrongState(document, 'requeue', 'errored');
+  if (document.entryId !== null) {
+    if (input.deletedEntryId === null) return entryRemains(document, 'requeue');
+    if (input.deletedEntryId !== document.entryId) return entryMismatch(document, input.deletedEntryId);
+  }
+  const { job } = enqueueJobRow(sql, {
+    documentId: document.id,
+    kind: 'recreate',
+    notBefore: input.notBefore,
+    ...(input.priority === undefined ? {} : { priority: input.priority }),
+    now: input.now,
+  });
+  const detail = { deletedEntryId: input.deletedEntryId, notBefore: input.notBefore, attempts: document.attempts, jobId: job.id };
+  const updated = patchDocument(
+    sql,
+    document,
+    { entryId: null, state: 'queued', nextAttemptAt: input.notBefore },
+    input.now,
+    { type: 'requeued', detail },
+  );
+  return { ok: true, document: updated, job };
+}
+
+export function markFailed(sql: SqlRunner, id: number, error: LastError, now: number): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  if (isOneOf(document.state, ['gone', 'deleting'])) return wrongState(document, 'fail', 'any state but gone or deleting');
+  closeJobs(sql, openJobsOf(sql, id, UPLOAD_JOB_KINDS), now, { running: 'failed', queued: 'cancelled', error });
+  const detail = { ...errorDetail(error), previousVersionLive: document.previousEntryId !== null };
+  const patch = { state: 'failed', lastError: error, nextAttemptAt: null } as const;
+  return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'failed', detail }) };
+}
+
+export function forgetEntry(sql: SqlRunner, id: number, entryId: number, now: number): TransitionResult {
+  const document = loadDocument(sql, id);
+  if (!document) return notFound(id);
+  const event = { type: 'entry-deleted', detail: { entryId } };
+  if (document.entryId === entryId) return { ok: true, document: patchDocument(sql, document, { entryId: null }, now, event) };
+  if (document.previousEntryId === entryId) {
+    return { ok: true, document: patchDocument(sql, document, { previousEntryId: null }, now, event) };
+  }
+  return { ok: true, document };
+}

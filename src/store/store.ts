@@ -1,0 +1,179 @@
+import type {
+  AcquireSlotInput,
+  BudgetBlock,
+  BudgetStatus,
+  ClaimUploadInput,
+  ReplicaPause,
+  SlotDecision,
+  UploadClaim,
+} from './budget.js';
+import type {
+  DocumentCountFilter,
+  DocumentFilter,
+  DocumentRecord,
+  DocumentState,
+  EntryCreatedResult,
+  FileVersion,
+  LastError,
+  MarkGoneOptions,
+  QueuedResult,
+  QueueUploadInput,
+  RenameInput,
+  RenameResult,
+  RequeueAfterErrorInput,
+  ScannedFile,
+  TransitionResult,
+  UpsertScannedResult,
+} from './documents.js';
+import type { AppendEventInput, EventFilter, EventRecord } from './events.js';
+import type {
+  ClaimFilter,
+  EnqueueJobInput,
+  EnqueueJobResult,
+  FailJobInput,
+  JobClaim,
+  JobFilter,
+  JobRecord,
+  ReleaseJobInput,
+} from './jobs.js';
+
+export type * from './budget.js';
+export type * from './documents.js';
+export type * from './events.js';
+export type * from './jobs.js';
+export type * from './json-value.js';
+
+/**
+ * The durable state port (DESIGN §5). Every method returns a Promise so a networked adapter
+ * (PostgreSQL) can implement it unchanged; every multi-step change is one method that the adapter
+ * performs in one transaction. Times are epoch milliseconds and always passed in: the store never
+ * reads a clock. Document transitions append their event in the same transaction and refuse,
+ * as a value, to start from a state they do not expect; repeating a transition that already
+ * happened (same state, same entry) succeeds without a second event.
+ */
+export interface Store extends AsyncDisposable {
+  // ── documents ───────────────────────────────────────────────────────────────
+  /** Inserts an unknown file as `discovered`; a known one is returned untouched, classified. */
+  upsertScanned(file: ScannedFile, now: number): Promise<UpsertScannedResult>;
+  /** `upsertScanned` for a whole batch in one transaction (a scan of thousands of files); results in order. */
+  upsertScannedMany(files: readonly ScannedFile[], now: number): Promise<UpsertScannedResult[]>;
+  getDocument(id: number): Promise<DocumentRecord | null>;
+  getDocumentByPath(sourceName: string, relPath: string): Promise<DocumentRecord | null>;
+  /** The document whose current or predecessor entry this is. */
+  getDocumentByEntryId(entryId: number): Promise<DocumentRecord | null>;
+  /** Ordered by id. */
+  listDocuments(filter?: DocumentFilter): Promise<DocumentRecord[]>;
+  /** Every state is present, zero when empty. */
+  countDocumentsByState(filter?: DocumentCountFilter): Promise<Record<DocumentState, number>>;
+
+  // ── document transitions (each one transaction, each appends an event) ──────
+  /**
+   * Any state but uploading/deleting → extracted, recording the version and withdrawing a
+   * queued upload. A recorded entry stays: `extracted` with an entry means a replace is due.
+   */
+  recordExtracted(documentId: number, version: FileVersion, now: number): Promise<TransitionResult>;
+  /** Any state but uploading/deleting → rejected, withdrawing a queued upload. A live entry stays live (the old version). */
+  recordRejected(
+    documentId: number,
+    rejection: { version: FileVersion; reason: string; detail: string },
+    now: number,
+  ): Promise<TransitionResult>;
+  /** Records a new size/mtime for the same content (a touch), so the next scan skips it. No event. */
+  refreshStat(documentId: number, stat: { size: number; mtimeMs: number }, now: number): Promise<TransitionResult>;
+  /** → duplicate of another document of the same replica. Refused while it holds an entry. */
+  markDuplicate(documentId: number, duplicateOf: number, version: FileVersion, now: number): Promise<TransitionResult>;
+  /**
+   * → queued, and enqueues the upload job (idempotent per document and kind). `create` and
+   * `replace` start a new version: attempts and lastError are reset. Allowed from every state
+   * except uploading, deleting and errored (delete the errored entry, then `requeueAfterError`).
+   */
+  queueUpload(input: QueueUploadInput): Promise<QueuedResult>;
+  /**
+   * uploading → uploading with `entryId` recorded (the POST answered), attempts + 1. The
+   * document's previous live entry becomes its predecessor. Also accepted while `deleting`, so an
+   * entry created by an upload that was in flight is deleted rather than orphaned.
+   */
+  recordEntryCreated(documentId: number, entryId: number, now: number): Promise<EntryCreatedResult>;
+  /** uploading → processing (the bytes are uploaded); completes the running upload job. */
+  markProcessing(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
+  /** uploading/processing → ready. A remaining `previousEntryId` is the caller's to delete. */
+  markReady(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
+  /** uploading/processing → errored, keeping the error. */
+  markErrored(documentId: number, entryId: number, error: LastError, now: number): Promise<TransitionResult>;
+  /** errored → queued with a `recreate` job not before `notBefore`; the errored entry is forgotten. */
+  requeueAfterError(input: RequeueAfterErrorInput): Promise<QueuedResult>;
+  /**
+   * → failed for good (attempts exhausted, UNPROCESSABLE). Fails the document's running jobs and
+   * cancels its queued ones. Entries stay recorded: a predecessor is still live.
+   */
+  markFailed(documentId: number, error: LastError, now: number): Promise<TransitionResult>;
+  /** The caller deleted this entry from Sensay: clear it from `entryId` or `previousEntryId`. */
+  forgetEntry(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
+  /**
+   * The file is gone: → deleting with a `delete` job, cancelling queued jobs; a document holding
+   * no entry goes straight to gone.
+   */
+  queueDelete(documentId: number, now: number, priority?: number): Promise<TransitionResult>;
+  /**
+   * → gone; completes the running jobs and cancels the queued ones. Refused while an entry is
+   * recorded, unless `entryKept` (onDelete "keep").
+   */
+  markGone(documentId: number, now: number, options?: MarkGoneOptions): Promise<TransitionResult>;
+  /**
+   * Moves the document to a new path (same content), dropping an entry-less row already
+   * scanned there, and enqueues a `rename` job (payload `{ from, to }`) when the document has an
+   * entry whose title must change.
+   */
+  renameDocument(input: RenameInput): Promise<RenameResult>;
+
+  // ── jobs with leases ────────────────────────────────────────────────────────
+  /** Idempotent: at most one open (queued or running) job per document and kind. */
+  enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult>;
+  /**
+   * Leases the next eligible job: queued with `notBefore <= now`, or running with an expired
+   * lease (taken over). Priority DESC, then oldest first. Ignores the budget and replica pauses:
+   * upload jobs go through `claimUpload`.
+   */
+  claimNextJob(owner: string, now: number, leaseMs: number, filter?: ClaimFilter): Promise<JobClaim | null>;
+  /** False when the lease is no longer this owner's (taken over, finished, cancelled). */
+  renewLease(jobId: number, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  completeJob(jobId: number, owner: string, now: number): Promise<boolean>;
+  /** Back to queued, not before `notBefore`; an uploading document goes back to queued. */
+  releaseJob(input: ReleaseJobInput): Promise<boolean>;
+  /** The job failed for good; the document is not touched (see `markFailed`). */
+  failJob(input: FailJobInput): Promise<boolean>;
+  /** Cancels a queued or running job, whoever holds it. */
+  cancelJob(jobId: number, now: number): Promise<boolean>;
+  /** Makes every lease of `owner` expire now (a restart of a process known dead). */
+  expireLeases(owner: string, now: number): Promise<number>;
+  getJob(jobId: number): Promise<JobRecord | null>;
+  /** Priority DESC, then oldest first. */
+  listJobs(filter?: JobFilter): Promise<JobRecord[]>;
+
+  // ── budget ledger and replica pauses ────────────────────────────────────────
+  /** One atomic check-and-take across every process sharing the store. */
+  acquireUploadSlot(input: AcquireSlotInput): Promise<SlotDecision>;
+  /** Gives a slot back when the create was provably never sent. */
+  refundUploadSlot(slotId: number): Promise<boolean>;
+  /** From a throttling 429's Retry-After. Never moves an existing block earlier; returns the block in force. */
+  setBlockedUntil(scope: string, until: number, reason: string): Promise<BudgetBlock>;
+  budgetStatus(scope: string, limit: number, windowMs: number, now: number): Promise<BudgetStatus>;
+  /** A quota 429: no uploads for this replica until `until` (null: until resumed). */
+  pauseReplica(replicaUUID: string, reason: string, until: number | null): Promise<void>;
+  resumeReplica(replicaUUID: string): Promise<boolean>;
+  /** With `now`, pauses that have expired are left out. */
+  pausedReplicas(now?: number): Promise<ReplicaPause[]>;
+  /**
+   * DESIGN §6 step 1 in one transaction: the next eligible upload job of a replica that is not
+   * paused, a budget slot, the lease, and the document → uploading.
+   */
+  claimUpload(input: ClaimUploadInput): Promise<UploadClaim>;
+
+  // ── events and meta ─────────────────────────────────────────────────────────
+  appendEvent(input: AppendEventInput): Promise<EventRecord>;
+  listEvents(filter?: EventFilter): Promise<EventRecord[]>;
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import {
+  eventTypes,
+  expectOk,
+  MINUTE,
+  queuedCreate,
+  readyDocument,
+  scanned,
+  T0,
+  uploadClaimInput,
+  version,
+  type StoreRef,
+} from './store-contract-fixtures.js';
+
+/** Duplicates, deletions and renames: the ways a document stops needing its own upload. */
+export function removalContract(current: StoreRef): void {
+  describe('duplicates', () => {
+    it('records a second path with the same text as a duplicate, never while it holds an entry', async () => {
+      const store = current();
+      const original = await readyDocument(store, 'a/manual.pdf', 10);
+      const copy = await scanned(store, 'b/manual-copy.pdf');
+      const duplicate = await store.markDuplicate(copy.id, original.id, version(), T0 + 1);
+      expectOk(duplicate);
+      expect(duplicate.document).toMatchObject({ state: 'duplicate', duplicateOf: original.id, entryId: null });
+      expect((await store.listDocuments({ duplicateOf: original.id })).map((d) => d.id)).toEqual([copy.id]);
+
+      const other = await readyDocument(store, 'c/other.pdf', 11);
+      expect(await store.markDuplicate(other.id, original.id, version(), T0 + 2)).toMatchObject({ ok: false, reason: 'ENTRY_REMAINS' });
+      expect(await store.markDuplicate(copy.id, original.id + 999, version(), T0 + 2)).toMatchObject({ ok: false, reason: 'NOT_FOUND' });
+    });
+
+    it('promotes a duplicate to an upload of its own when queued', async () => {
+      const store = current();
+      const original = await scanned(store, 'first.md');
+      const copy = await scanned(store, 'second.md');
+      expectOk(await store.markDuplicate(copy.id, original.id, version(), T0));
+      const queued = await store.queueUpload({ documentId: copy.id, kind: 'create', now: T0 + 1 });
+      expectOk(queued);
+      expect(queued.document).toMatchObject({ state: 'queued', duplicateOf: null });
+    });
+  });
+
+  describe('deletions', () => {
+    it('deletes a document with an entry through a delete job, and only once its entry is forgotten', async () => {
+      const store = current();
+      const ready = await readyDocument(store, 'old.pdf', 20);
+      const deleting = await store.queueDelete(ready.id, T0 + 1);
+      expectOk(deleting);
+      expect(deleting.document.state).toBe('deleting');
+      const [job] = await store.listJobs({ documentId: ready.id, kinds: ['delete'], states: ['queued'] });
+      expect(job).toBeDefined();
+
+      const claim = await store.claimNextJob('deleter', T0 + 2, MINUTE, { kinds: ['delete'] });
+      expect(claim?.job.id).toBe(job?.id);
+      expect(await store.markGone(ready.id, T0 + 3)).toMatchObject({ ok: false, reason: 'ENTRY_REMAINS' });
+      expectOk(await store.forgetEntry(ready.id, 20, T0 + 3));
+      const gone = await store.markGone(ready.id, T0 + 4);
+      expectOk(gone);
+      expect(gone.document).toMatchObject({ state: 'gone', entryId: null });
+      expect((await store.getJob(job?.id ?? -1))?.state).toBe('done');
+      expect(await eventTypes(store, ready.id)).toEqual(expect.arrayContaining(['delete-queued', 'entry-deleted', 'gone']));
+    });
+
+    it('lets a document without an entry go at once, cancelling its queued upload', async () => {
+      const store = current();
+      const { document, job } = await queuedCreate(store, 'never-sent.md');
+      const gone = await store.queueDelete(document.id, T0 + 1);
+      expectOk(gone);
+      expect(gone.document.state).toBe('gone');
+      expect((await store.getJob(job.id))?.state).toBe('cancelled');
+      expect(await store.claimUpload(uploadClaimInput('w', T0 + 2))).toMatchObject({ ok: false, reason: 'NO_JOB' });
+    });
+
+    it('keeps the entry recorded with onDelete "keep"', async () => {
+      const store = current();
+      const ready = await readyDocument(store, 'kept.pdf', 30);
+      const gone = await store.markGone(ready.id, T0 + 1, { entryKept: true });
+      expectOk(gone);
+      expect(gone.document).toMatchObject({ state: 'gone', entryId: 30 });
+      const back = await store.upsertScanned(
+        { sourceName: 'docs', relPath: 'kept.pdf', replicaUUID: ready.replicaUUID, size: ready.size, mtimeMs: ready.mtimeMs },
+        T0 + 2,
+      );
+      expect(back.change).toBe('reappeared');
+    });
+
+    it('does not lose an entry created by an upload still in flight when the file is deleted', async () => {
+      const store = current();
+      const { document } = await queuedCreate(store, 'racing.pdf');
+      expectOk(await store.claimUpload(uploadClaimInput('uploader', T0, { leaseMs: 10 * MINUTE })));
+      const deleting = await store.queueDelete(document.id, T0 + 1);
+      expectOk(deleting);
+      expect(deleting.document.state).toBe('deleting');
+      expect(await store.markGone(document.id, T0 + 2)).toMatchObject({ ok: false, reason: 'WRONG_STATE' });
+      const created = await store.recordEntryCreated(document.id, 40, T0 + 3);
+      expectOk(created);
+      expect(created.document).toMatchObject({ state: 'deleting', entryId: 40 });
+      expect(await store.markGone(document.id, T0 + 4)).toMatchObject({ ok: false, reason: 'ENTRY_REMAINS' });
+    });
+  });
+
+  describe('renames', () => {
+    it('moves a document to its new path, absorbing the row the scan made there, and queues a title update', async () => {
+      const store = current();
+      const ready = await readyDocument(store, 'drafts/plan.pdf', 50);
+      const fresh = await scanned(store, 'final/plan.pdf');
+      const renamed = await store.renameDocument({ documentId: ready.id, newRelPath: 'final/plan.pdf', version: version({ mtimeMs: 5 }), now: T0 + 1 });
+      expectOk(renamed);
+      expect(renamed.document).toMatchObject({ id: ready.id, relPath: 'final/plan.pdf', state: 'ready', entryId: 50, mtimeMs: 5 });
+      expect(renamed.job).toMatchObject({ kind: 'rename', payload: { from: 'drafts/plan.pdf', to: 'final/plan.pdf' } });
+      expect((await store.getDocumentByPath('docs', 'final/plan.pdf'))?.id).toBe(ready.id);
+      expect(await store.getDocumentByPath('docs', 'drafts/plan.pdf')).toBeNull();
+      expect(await store.getDocument(fresh.id)).toBeNull();
+      const [event] = await store.listEvents({ documentId: ready.id, types: ['renamed'] });
+      expect(event).toMatchObject({ relPath: 'final/plan.pdf', detail: { from: 'drafts/plan.pdf', to: 'final/plan.pdf' } });
+    });
+
+    it('refuses to move onto a path whose document holds an entry', async () => {
+      const store = current();
+      const a = await readyDocument(store, 'a.pdf', 60);
+      await readyDocument(store, 'b.pdf', 61);
+      expect(await store.renameDocument({ documentId: a.id, newRelPath: 'b.pdf', now: T0 })).toMatchObject({ ok: false, reason: 'PATH_TAKEN' });
+      expect((await store.getDocument(a.id))?.relPath).toBe('a.pdf');
+    });
+  });
+}
