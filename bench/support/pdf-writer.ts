@@ -1,0 +1,61 @@
+/**
+ * Writes small, valid PDFs by hand (no dependency): Helvetica text pages, blank pages, a fake
+ * encryption dictionary. Used by scripts/make-fixtures.ts, the extractor tests and the benchmark.
+ */
+
+export type PdfSpec = {
+  /** Text lines per page; an empty array is a blank page. */
+  pages: string[][];
+  title?: string;
+  /** Adds a Standard security handler whose user password is unknown: readers must ask for it. */
+  encrypted?: boolean;
+};
+
+export function writePdf(spec: PdfSpec): Buffer {
+  const objects: string[] = [];
+  const add = (body: string): number => objects.push(body);
+  const catalog = add('');
+  const pagesObj = add('');
+  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+  const kids: number[] = [];
+  for (const lines of spec.pages) {
+    const ops = lines.length
+      ? `BT /F1 11 Tf 14 TL 56 780 Td ${lines.map((l) => `(${escapePdf(l)}) Tj T*`).join(' ')} ET`
+      : '';
+    const content = add(`<< /Length ${Buffer.byteLength(ops, 'latin1')} >>\nstream\n${ops}\nendstream`);
+    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 842] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
+  }
+  objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
+  objects[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  const info = add(`<< /Producer (sensay-ingest fixtures)${spec.title ? ` /Title (${escapePdf(spec.title)})` : ''} >>`);
+  const encrypt = spec.encrypted
+    ? add(`<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <${'7a'.repeat(32)}> /U <${'5c'.repeat(32)}> >>`)
+    : undefined;
+
+  const chunks: string[] = ['%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n'];
+  let offset = Buffer.byteLength(chunks[0] as string, 'latin1');
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    const obj = `${i + 1} 0 obj\n${body}\nendobj\n`;
+    offsets.push(offset);
+    chunks.push(obj);
+    offset += Buffer.byteLength(obj, 'latin1');
+  });
+  const xref = [`xref\n0 ${objects.length + 1}\n`, '0000000000 65535 f \n', ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`)].join('');
+  const id = '<0123456789abcdef0123456789abcdef>';
+  const trailer = `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /Info ${info} 0 R${encrypt ? ` /Encrypt ${encrypt} 0 R` : ''} /ID [${id} ${id}] >>\nstartxref\n${offset}\n%%EOF\n`;
+  chunks.push(xref, trailer);
+  return Buffer.from(chunks.join(''), 'latin1');
+}
+
+function escapePdf(text: string): string {
+  return text.replace(/[\\()]/g, (c) => `\\${c}`);
+}
+
+/** Deterministic prose for generated documents. */
+export function loremLines(count: number, seed = 1): string[] {
+  const words = ['sensay', 'replica', 'knowledge', 'document', 'upload', 'budget', 'extract', 'text', 'page', 'hour', 'queue', 'status', 'ready', 'source', 'folder', 'change'];
+  let x = seed;
+  const next = () => (x = (x * 1103515245 + 12345) & 0x7fffffff);
+  return Array.from({ length: count }, () => Array.from({ length: 12 }, () => words[next() % words.length]).join(' '));
+}
