@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { loadConfig } from '../config/load-config.js';
+import type { LoadedConfig } from '../config/types.js';
+import { resolveSecret, readLogLevel, type Secret } from '../config/secret.js';
+import { createRootLogger } from './logger.js';
+import type { CliContext } from './main.js';
+
+export type CommandContext = {
+  config: LoadedConfig;
+  secret: Secret | undefined;
+  log: Logger;
+};
+
+/** Loads the config named by --config, else $SENSAY_INGEST_CONFIG, else the default path. */
+export function loadCommandConfig(flagPath: string | undefined, ctx: CliContext): LoadedConfig {
+  return loadConfig({ path: flagPath, env: ctx.env, cwd: ctx.cwd });
+}
+
+/**
+ * Everything a command that talks to the API needs, made once at the edge:
+ * the validated config, the secret (if any) and the one root logger, which redacts the secret.
+ */
+export function openCommandContext(
+  flags: { config?: string; verbose?: boolean; quiet?: boolean },
+  ctx: CliContext,
+  options: { secretOverride?: Secret } = {},
+): CommandContext {
+  const config = loadCommandConfig(flags.config, ctx);
+  const warnings: string[] = [];
+  const secret = options.secretOverride ?? resolveSecret(config, ctx.env, (message) => warnings.push(message));
+  const level = flags.verbose ? 'debug' : flags.quiet ? 'warn' : readLogLevel(ctx.env);
+  const log = createRootLogger({
+    level,
+    pretty: Boolean(process.stderr.isTTY),
+    secrets: secret ? [secret.reveal()] : [],
+  });
+  for (const message of warnings) log.warn(message);
+  return { config, secret, log };
+}

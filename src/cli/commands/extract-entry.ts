@@ -1,0 +1,24 @@
+import type { CliContext } from '../main.js';
+import { ExitCode } from '../io.js';
+import { runExtract } from './extract.js';
+import { loadCommandConfig } from '../command-context.js';
+import { createRootLogger } from '../logger.js';
+import { readLogLevel } from '../../config/environment.js';
+import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
+
+type ExtractFlags = { config?: string; json?: boolean; full?: boolean };
+
+/** Wires `extract` to its implementation, taking limits from a config only when one is named. */
+export async function runExtractCommand(files: string[], flags: ExtractFlags, ctx: CliContext): Promise<number> {
+  if (files.length === 0) {
+    ctx.io.err('extract: name at least one file');
+    return ExitCode.USAGE;
+  }
+  const config = flags.config ? loadCommandConfig(flags.config, ctx) : undefined;
+  const log = createRootLogger({ level: readLogLevel(ctx.env), pretty: Boolean(process.stderr.isTTY), secrets: [] });
+  return runExtract(
+    files,
+    { json: Boolean(flags.json), full: Boolean(flags.full), log, ...(config ? { config: poolOptionsFromConfig(config) } : {}) },
+    ctx.io,
+  );
+}

@@ -1,0 +1,154 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, type CliIo } from './io.js';
+import { packageVersion } from './package-version.js';
+import { exitCodeForError, describeError } from './error-exit.js';
+import { runCheck } from './commands/check.js';
+import { runSim, type SimFlags } from './commands/sim.js';
+import { runDemo } from './commands/demo.js';
+import { runExtractCommand } from './commands/extract-entry.js';
+import { notBuiltYet } from './commands/not-built-yet.js';
+
+export type CliContext = {
+  io: CliIo;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Resolves when the user asks a long-running command to stop (SIGINT/SIGTERM). */
+  stopSignal?: AbortSignal;
+};
+
+const CONFIG_HELP = 'config file (default: $SENSAY_INGEST_CONFIG or ./sensay-ingest.config.json)';
+
+/**
+ * Parses argv and runs one command. Returns the exit code instead of exiting, so tests can run
+ * the whole CLI in-process and only src/cli.ts touches process.exit.
+ */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  let exitCode: number = ExitCode.OK;
+  const run = (work: () => Promise<number>) => async () => {
+    exitCode = await work();
+  };
+
+  const program = new Command('sensay-ingest')
+    .description(
+      'Keep a Sensay replica\'s knowledge base in sync with folders of documents.\n' +
+        'Files (PDF, DOCX, TXT, MD, HTML) are validated, extracted and uploaded within the API\'s\n' +
+        'limits (10 uploads/hour, 100 requests/minute, 50 MB per file), then followed until READY.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) })
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n' +
+        '  SENSAY_ORGANIZATION_SECRET  the organisation API key (never pass it as an argument)\n' +
+        '  SENSAY_API_URL              overrides api.baseUrl (e.g. a local simulator)\n' +
+        '  SENSAY_INGEST_CONFIG        config file when --config is not given\n' +
+        '  SENSAY_INGEST_LOG_LEVEL     trace | debug | info | warn | error | fatal (default info)\n' +
+        '\nExit codes: 0 ok, 1 a document was rejected or failed, 2 usage or configuration error,\n' +
+        '            3 authentication or permission error, 4 API unreachable after retries.\n',
+    );
+
+  program
+    .command('sync')
+    .description('one-shot pass: scan, extract, upload within the budget, poll, report (what cron runs) [not built yet]')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--dry-run', 'print the plan and an ETA; write nothing')
+    .option('--wait', 'keep going until every document is terminal')
+    .option('--max-wait <seconds>', 'give up waiting after this long')
+    .option('--json', 'print one JSON object on stdout')
+    .action(run(async () => notBuiltYet('sync', ctx.io)));
+
+  program
+    .command('watch')
+    .description('drop-folder daemon: watch every source and keep the replica in sync [not built yet]')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .action(run(async () => notBuiltYet('watch', ctx.io)));
+
+  program
+    .command('schedule')
+    .description('built-in scheduler running the sync pass on a cron expression [not built yet]')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--cron <expression>', 'cron expression, e.g. "*/15 * * * *"')
+    .action(run(async () => notBuiltYet('schedule', ctx.io)));
+
+  program
+    .command('status')
+    .description('every document\'s state, attempts and last error; budget left; queue ETA [not built yet]')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--json', 'print one JSON object on stdout')
+    .action(run(async () => notBuiltYet('status', ctx.io)));
+
+  program
+    .command('retry')
+    .description('re-queue failed documents (all, or the paths named), resetting attempts [not built yet]')
+    .argument('[paths...]')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .action(run(async () => notBuiltYet('retry', ctx.io)));
+
+  program
+    .command('check')
+    .description('validate the config and secret, then reach each source\'s replica and count its entries')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--json', 'print one JSON object on stdout')
+    .action(run(async () => runCheck(program.commands.find((c) => c.name() === 'check')!.opts(), ctx)));
+
+  program
+    .command('extract')
+    .description('detect, validate and extract files locally, showing what would be uploaded (no API calls)')
+    .argument('<files...>', 'files to examine')
+    .option('-c, --config <file>', 'take limits (maxFileBytes, extraction.*) from this config file')
+    .option('--json', 'print one JSON array on stdout, one object per file in argument order')
+    .option('--full', 'include the whole extracted text (with --json: a "text" field)')
+    .action(
+      run(async () => {
+        const cmd = program.commands.find((c) => c.name() === 'extract')!;
+        return runExtractCommand(cmd.args, cmd.opts(), ctx);
+      }),
+    );
+
+  program
+    .command('sim')
+    .description('run the local Sensay API simulator (for demos and tests)')
+    .option('--port <port>', 'port to listen on (0 = any free port)', '8787')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--step-ms <ms>', 'time each processing status lasts', '300')
+    .option('--uploads-per-hour <n>', 'sliding-window create limit', '10')
+    .option('--requests-per-minute <n>', 'sliding-window request limit', '100')
+    .addOption(
+      new Option('--fail <pattern:times>', 'entries whose title/filename match the glob get an error N times, then READY (repeatable)')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
+    .addOption(
+      new Option('--unprocessable <pattern>', 'entries matching the glob end UNPROCESSABLE (repeatable)')
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    )
+    .option('--quota', 'answer every create with a quota 429 (KNOWLEDGE_BASE_CUSTOM_QUOTA_EXCEEDED)')
+    .addOption(new Option('--delete-mode <code>', 'answer DELETE with 200 or 202').choices(['200', '202']).default('200'))
+    .action(
+      run(async () => runSim(program.commands.find((c) => c.name() === 'sim')!.opts<SimFlags>(), ctx)),
+    );
+
+  program
+    .command('demo')
+    .description('what `npm start` runs: the built-in simulator and a check of the demo config')
+    .action(run(async () => runDemo(ctx)));
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.USAGE;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
+        return ExitCode.OK;
+      }
+      return ExitCode.USAGE;
+    }
+    ctx.io.err(describeError(error));
+    return exitCodeForError(error);
+  }
+}
