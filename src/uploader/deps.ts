@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { SourceConfig } from '../config/types.js';
+import type { Extractor } from '../extractors/extraction.js';
+import type { SensayClient } from '../sensay/client.js';
+import type { Store } from '../store/store.js';
+
+/** The protocol steps a test hook can stop at (a crash test SIGKILLs the process there). */
+export const PROTOCOL_STEPS = [
+  'claimed',
+  'create-sent',
+  'create-answered',
+  'entry-recorded',
+  'upload-sent',
+  'upload-done',
+  'processing',
+] as const;
+export type ProtocolStep = (typeof PROTOCOL_STEPS)[number];
+
+export interface ProtocolHooks {
+  /** Called at each step; may not return (a crash test kills the process here). */
+  at(step: ProtocolStep, detail: { documentId: number; jobId: number }): void | Promise<void>;
+}
+
+/** The budget the store's ledger enforces (DESIGN §5); `scope` is the API origin, never the secret. */
+export interface UploadBudget {
+  scope: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** Everything the uploader needs, narrowly: ports, not the whole config. */
+export interface UploaderDeps {
+  clock: Clock;
+  store: Store;
+  api: SensayClient;
+  log: Logger;
+  /** Every configured source: titles, modes and absolute paths come from here. */
+  sources: readonly SourceConfig[];
+  /** Re-extracts a text-mode document right before its create. */
+  extractor: Extractor;
+  budget: UploadBudget;
+  /** Lease owner id (see `leaseOwnerId`). */
+  owner: string;
+  /** Default 5 minutes. */
+  leaseMs?: number;
+  /** How long a released job waits before it is claimed again (file changed, URL expired…). Default 60 s. */
+  retryDelayMs?: number;
+  hooks?: ProtocolHooks;
+}
+
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+export const DEFAULT_RETRY_DELAY_MS = 60_000;
+
+export function leaseMsOf(deps: Pick<UploaderDeps, 'leaseMs'>): number {
+  return deps.leaseMs ?? DEFAULT_LEASE_MS;
+}
+
+export function retryDelayOf(deps: Pick<UploaderDeps, 'retryDelayMs'>): number {
+  return deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+}

@@ -1,0 +1,55 @@
+import { SensayApiError } from '../sensay/errors.js';
+import type { JobClaim } from '../store/store.js';
+import { retryDelayOf, type UploaderDeps } from './deps.js';
+import { indexSources } from './source-index.js';
+
+export type EntryJobOutcome = 'deleted' | 'renamed' | 'skipped' | 'released';
+
+/**
+ * A `delete` job: the file is gone, so are its entries (current and predecessor). An entry that
+ * is already gone counts as deleted. Idempotent, so a recovered claim simply runs it again.
+ */
+export async function runDelete(deps: UploaderDeps, claim: JobClaim): Promise<EntryJobOutcome> {
+  const { job } = claim;
+  for (let pass = 0; pass < 3; pass++) {
+    const doc = await deps.store.getDocument(job.documentId);
+    if (!doc || doc.state !== 'deleting') {
+      await deps.store.completeJob(job.id, deps.owner, deps.clock.now());
+      return 'skipped';
+    }
+    for (const entryId of [doc.entryId, doc.previousEntryId]) {
+      if (entryId === null) continue;
+      await deps.api.deleteEntry(doc.replicaUUID, entryId);
+      await deps.store.forgetEntry(doc.id, entryId, deps.clock.now());
+    }
+    const gone = await deps.store.markGone(doc.id, deps.clock.now());
+    if (gone.ok) return 'deleted';
+    // ENTRY_REMAINS: an upload in flight recorded a new entry meanwhile; delete that one too.
+    if (gone.reason !== 'ENTRY_REMAINS') break;
+  }
+  // An upload of this document is still in flight: its entry will be recorded, then deleted here.
+  const now = deps.clock.now();
+  await deps.store.releaseJob({ jobId: job.id, owner: deps.owner, notBefore: now + retryDelayOf(deps), now });
+  return 'released';
+}
+
+/** A `rename` job: the file moved inside its source; its entries take the new title (no upload). */
+export async function runRename(deps: UploaderDeps, claim: JobClaim): Promise<EntryJobOutcome> {
+  const { job } = claim;
+  const doc = await deps.store.getDocument(job.documentId);
+  if (doc) {
+    const title = indexSources(deps.sources).titleOf(doc);
+    for (const entryId of [doc.entryId, doc.previousEntryId]) {
+      if (entryId === null) continue;
+      try {
+        await deps.api.patchEntry(doc.replicaUUID, entryId, { title });
+      } catch (error) {
+        // A vanished entry is the poller's to notice (re-upload); its title no longer matters.
+        if (!(error instanceof SensayApiError && error.code === 'NOT_FOUND')) throw error;
+      }
+    }
+    await deps.store.appendEvent({ at: deps.clock.now(), type: 'entry.renamed', documentId: doc.id, detail: { title } });
+  }
+  await deps.store.completeJob(job.id, deps.owner, deps.clock.now());
+  return doc ? 'renamed' : 'skipped';
+}

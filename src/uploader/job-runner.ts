@@ -1,0 +1,197 @@
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import { AUTH_CODES, SensayApiError, UNREACHABLE_CODES } from '../sensay/errors.js';
+import type { JobClaim } from '../store/store.js';
+import { leaseMsOf, retryDelayOf, type UploaderDeps } from './deps.js';
+import { runDelete, runRename } from './entry-jobs.js';
+import { keepLease } from './lease-keeper.js';
+import { lastErrorOf, type UploadOutcome } from './outcome.js';
+import { runUpload, type ClaimedUpload } from './upload-protocol.js';
+
+export type StopReason = 'budget' | 'blocked' | 'idle' | 'signal' | 'auth' | 'unreachable';
+
+export interface RunSummary {
+  uploaded: number;
+  /** Uploads found complete on the server by reconciliation (no create spent). */
+  adopted: number;
+  deleted: number;
+  renamed: number;
+  failed: number;
+  /** Jobs put back in the queue (file changed, URL expired, throttled…). */
+  released: number;
+  /** When something becomes runnable: a slot frees, a block ends, a job's notBefore. */
+  nextWakeAt: number | null;
+  stoppedBy: StopReason;
+  /** For `auth` and `unreachable`: the error to report (CLI exit 3 / 4). */
+  error?: SensayApiError;
+}
+
+export interface JobRunnerDeps extends UploaderDeps {
+  /** Jobs run at once. Default 2. */
+  concurrency?: number;
+}
+
+export interface JobRunner {
+  /** Runs every job runnable now; returns when none is (it never waits for the budget). */
+  runUntilIdle(options?: { signal?: AbortSignal }): Promise<RunSummary>;
+  /** `runUntilIdle`, sleeping on the clock for the budget until everything ran or `deadline` passed. */
+  runUntil(deadline: number, options?: { signal?: AbortSignal }): Promise<RunSummary>;
+}
+
+type Claimed = { kind: 'upload'; claim: ClaimedUpload } | { kind: 'entry'; claim: JobClaim };
+type Nothing = { kind: 'none'; stop: StopReason; wakeAt: number | null };
+
+const ENTRY_KINDS = ['delete', 'rename'] as const;
+
+export function createJobRunner(deps: JobRunnerDeps): JobRunner {
+  const log = deps.log.child({ component: 'job-runner' });
+  const concurrency = deps.concurrency ?? 2;
+  const leaseMs = leaseMsOf(deps);
+
+  async function claimNext(): Promise<Claimed | Nothing> {
+    const now = deps.clock.now();
+    const entryJob = await deps.store.claimNextJob(deps.owner, now, leaseMs, { kinds: ENTRY_KINDS });
+    if (entryJob) return { kind: 'entry', claim: entryJob };
+    const upload = await deps.store.claimUpload({ owner: deps.owner, now, leaseMs, ...deps.budget });
+    if (upload.ok) return { kind: 'upload', claim: upload };
+    if (upload.reason === 'NO_JOB') return { kind: 'none', stop: 'idle', wakeAt: upload.nextJobAt };
+    return { kind: 'none', stop: upload.reason === 'BLOCKED' ? 'blocked' : 'budget', wakeAt: upload.retryAt };
+  }
+
+  async function runUntilIdle(options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
+    const summary: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    const queue = new PQueue({ concurrency });
+    const running = new Set<Promise<void>>();
+    let halt: { stop: StopReason; error?: SensayApiError } | null = null;
+
+    const execute = async (job: Claimed): Promise<void> => {
+      const keeper = keepLease(deps, job.claim.job.id, deps.owner, leaseMs);
+      try {
+        if (job.kind === 'upload') tally(summary, await runUpload(deps, job.claim), (h) => (halt ??= h));
+        else if (job.claim.job.kind === 'delete') count(summary, await runDelete(deps, job.claim));
+        else count(summary, await runRename(deps, job.claim));
+      } catch (error) {
+        const stop = await afterError(deps, log, job, error);
+        if (stop) halt ??= stop;
+        summary.released++;
+      } finally {
+        await keeper.stop();
+      }
+    };
+
+    for (;;) {
+      if (options.signal?.aborted) halt ??= { stop: 'signal' };
+      if (halt) break;
+      if (running.size >= concurrency) {
+        await Promise.race(running);
+        continue;
+      }
+      const next = await claimNext();
+      if (next.kind !== 'none') {
+        const task: Promise<void> = queue.add(() => execute(next)).finally(() => running.delete(task));
+        running.add(task);
+        continue;
+      }
+      if (running.size > 0) {
+        await Promise.race(running);
+        continue;
+      }
+      summary.stoppedBy = next.stop;
+      summary.nextWakeAt = await earliest(deps, next.wakeAt);
+      break;
+    }
+    await Promise.all(running);
+    if (halt) {
+      summary.stoppedBy = halt.stop;
+      if (halt.error) summary.error = halt.error;
+    }
+    log.debug({ ...summary, error: summary.error?.code }, 'job run finished');
+    return summary;
+  }
+
+  async function runUntil(deadline: number, options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
+    const total: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    for (;;) {
+      const run = await runUntilIdle(options);
+      for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released'] as const) total[key] += run[key];
+      Object.assign(total, { nextWakeAt: run.nextWakeAt, stoppedBy: run.stoppedBy });
+      if (run.error) total.error = run.error;
+      const wake = run.nextWakeAt;
+      if (['auth', 'unreachable', 'signal'].includes(run.stoppedBy) || wake === null || wake > deadline) return total;
+      try {
+        await deps.clock.sleep(Math.max(0, wake - deps.clock.now()), options.signal);
+      } catch {
+        total.stoppedBy = 'signal';
+        return total;
+      }
+    }
+  }
+
+  return { runUntilIdle, runUntil };
+}
+
+function tally(summary: RunSummary, result: UploadOutcome, stop: (h: { stop: StopReason; error?: SensayApiError }) => void): void {
+  switch (result.outcome) {
+    case 'uploaded':
+      summary.uploaded++;
+      return;
+    case 'adopted':
+      summary.adopted++;
+      return;
+    case 'failed':
+      summary.failed++;
+      return;
+    case 'auth':
+      summary.released++;
+      stop({ stop: 'auth', error: result.error });
+      return;
+    case 'unreachable':
+      summary.released++;
+      stop({ stop: 'unreachable', error: result.error });
+      return;
+    case 'abandoned':
+      return;
+    default:
+      summary.released++;
+  }
+}
+
+function count(summary: RunSummary, outcome: 'deleted' | 'renamed' | 'skipped' | 'released'): void {
+  if (outcome === 'deleted') summary.deleted++;
+  else if (outcome === 'renamed') summary.renamed++;
+  else if (outcome === 'released') summary.released++;
+}
+
+/**
+ * A job that threw (an API error outside the protocol's own handling, a store error): put it
+ * back and decide whether the whole run must stop. An upload whose create may have been sent
+ * is left to its lease, so that its recovery reconciles.
+ */
+async function afterError(
+  deps: UploaderDeps,
+  log: Logger,
+  job: Claimed,
+  error: unknown,
+): Promise<{ stop: StopReason; error: SensayApiError } | null> {
+  const api = error instanceof SensayApiError ? error : null;
+  log.error({ jobId: job.claim.job.id, kind: job.claim.job.kind, err: api ? api.toLogFields() : error }, 'job failed unexpectedly');
+  const now = deps.clock.now();
+  const delay = api?.code === 'RATE_LIMITED' ? (api.retryAfterMs ?? retryDelayOf(deps)) : retryDelayOf(deps);
+  if (job.kind === 'entry') {
+    await deps.store
+      .releaseJob({ jobId: job.claim.job.id, owner: deps.owner, notBefore: now + delay, now, ...(api ? { error: lastErrorOf(api) } : {}) })
+      .catch(() => false);
+  }
+  if (api && AUTH_CODES.has(api.code)) return { stop: 'auth', error: api };
+  if (api && UNREACHABLE_CODES.has(api.code)) return { stop: 'unreachable', error: api };
+  return null;
+}
+
+/** The run's wake-up time: the upload side's, or a delete/rename job waiting for its notBefore. */
+async function earliest(deps: UploaderDeps, uploadWake: number | null): Promise<number | null> {
+  const now = deps.clock.now();
+  const waiting = await deps.store.listJobs({ states: ['queued'], kinds: ENTRY_KINDS });
+  const times = waiting.map((j) => j.notBefore).filter((t) => t > now);
+  if (uploadWake !== null) times.push(uploadWake);
+  return times.length === 0 ? null : Math.min(...times);
+}
