@@ -7,6 +7,8 @@ import { runSim, type SimFlags } from './commands/sim.js';
 import { runDemo } from './commands/demo.js';
 import { runExtractCommand } from './commands/extract-entry.js';
 import { notBuiltYet } from './commands/not-built-yet.js';
+import { runSyncCommand, type SyncFlags } from './commands/sync.js';
+import { runStatusCommand } from './commands/status.js';
 
 export type CliContext = {
   io: CliIo;
@@ -51,13 +53,13 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
   program
     .command('sync')
-    .description('one-shot pass: scan, extract, upload within the budget, poll, report (what cron runs) [not built yet]')
+    .description('one-shot pass: scan, extract, upload within the budget, poll, report (what cron runs)')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--dry-run', 'print the plan and an ETA; write nothing')
     .option('--wait', 'keep going until every document is terminal')
     .option('--max-wait <seconds>', 'give up waiting after this long')
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async () => notBuiltYet('sync', ctx.io)));
+    .action(run(async () => runSyncCommand(program.commands.find((c) => c.name() === 'sync')!.opts<SyncFlags>(), ctx)));
 
   program
     .command('watch')
@@ -74,10 +76,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
   program
     .command('status')
-    .description('every document\'s state, attempts and last error; budget left; queue ETA [not built yet]')
+    .description('every document\'s state, attempts and last error; budget left; queue ETA')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async () => notBuiltYet('status', ctx.io)));
+    .action(run(async () => runStatusCommand(program.commands.find((c) => c.name() === 'status')!.opts(), ctx)));
 
   program
     .command('retry')

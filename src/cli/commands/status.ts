@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { systemClock } from '../../clock/clock.js';
+import { budgetScope, UPLOAD_WINDOW_MS } from '../../engine/budget-scope.js';
+import { documentTotals } from '../../engine/document-totals.js';
+import { summariseState, type EngineSummary } from '../../engine/engine-summary.js';
+import { DOCUMENT_STATES, openSqliteStore } from '../../store/index.js';
+import type { DocumentRecord, DocumentState } from '../../store/store.js';
+import { loadCommandConfig } from '../command-context.js';
+import { ExitCode } from '../io.js';
+import type { CliContext } from '../main.js';
+import { iso } from '../present/sync-report.js';
+import { presentStatus, type StatusDocument, type StatusJson } from '../present/status-report.js';
+
+type StatusFlags = { config?: string; json?: boolean };
+
+/**
+ * `status`: what the state file says, read-only. Needs neither the secret nor the API, and
+ * never creates the state file.
+ */
+export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Promise<number> {
+  const config = loadCommandConfig(flags.config, ctx);
+  const budget = { scope: budgetScope(config.api.baseUrl), limit: config.limits.uploadsPerHour, windowMs: UPLOAD_WINDOW_MS };
+  const now = systemClock.now();
+  if (config.state === ':memory:' || !existsSync(config.state)) {
+    presentStatus(emptyStatus(config.state, budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
+    return ExitCode.OK;
+  }
+  const store = await openSqliteStore({ path: config.state });
+  try {
+    const summary = await summariseState(store, budget, now);
+    const documents = (await store.listDocuments()).filter((doc) => doc.state !== 'gone').map(statusDocument);
+    presentStatus(statusJson(config.state, summary, documents), { json: Boolean(flags.json) }, ctx.io);
+    return ExitCode.OK;
+  } finally {
+    await store.close();
+  }
+}
+
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): StatusJson {
+  const b = summary.budget;
+  return {
+    state,
+    initialised: true,
+    totals: { ...documentTotals(summary.documents), byState: { ...summary.documents } },
+    budget: {
+      limit: b.limit,
+      used: b.used,
+      remaining: b.remaining,
+      nextFreeAt: new Date(b.nextFreeAt).toISOString(),
+      blockedUntil: iso(b.blockedUntil),
+      blockedReason: b.blockedReason,
+    },
+    paused: summary.paused.map((p) => ({ replicaUUID: p.replicaUUID, reason: p.reason, until: iso(p.until) })),
+    queue: { uploads: summary.eta.uploads, nextUploadAt: iso(summary.nextUploadAt), lastSlotAt: iso(summary.eta.lastSlotAt) },
+    documents,
+  };
+}
+
+function statusDocument(doc: DocumentRecord): StatusDocument {
+  return {
+    source: doc.sourceName,
+    path: doc.relPath,
+    state: doc.state,
+    attempts: doc.attempts,
+    entryId: doc.entryId,
+    previousEntryId: doc.previousEntryId,
+    lastError: doc.lastError,
+    rejectReason: doc.rejectReason,
+    rejectDetail: doc.rejectDetail,
+    updatedAt: new Date(doc.updatedAt).toISOString(),
+  };
+}
+
+function emptyStatus(state: string, limit: number, now: number): StatusJson {
+  const byState = Object.fromEntries(DOCUMENT_STATES.map((s) => [s, 0])) as Record<DocumentState, number>;
+  return {
+    state,
+    initialised: false,
+    totals: { ...documentTotals(byState), byState },
+    budget: { limit, used: 0, remaining: limit, nextFreeAt: new Date(now).toISOString(), blockedUntil: null, blockedReason: null },
+    paused: [],
+    queue: { uploads: 0, nextUploadAt: null, lastSlotAt: null },
+    documents: [],
+  };
+}

@@ -1,0 +1,62 @@
+import type { DocumentState, LastError } from '../../store/store.js';
+import type { DocumentTotals } from '../../engine/document-totals.js';
+import type { CliIo } from '../io.js';
+
+export interface StatusDocument {
+  source: string;
+  path: string;
+  state: DocumentState;
+  attempts: number;
+  entryId: number | null;
+  /** During a replace, or after a failed one: the previous version's entry, still live. */
+  previousEntryId: number | null;
+  lastError: LastError | null;
+  rejectReason: string | null;
+  rejectDetail: string | null;
+  updatedAt: string;
+}
+
+/** `status --json`. */
+export interface StatusJson {
+  state: string;
+  /** False when no state file exists yet (nothing has been synced). */
+  initialised: boolean;
+  totals: DocumentTotals & { byState: Record<DocumentState, number> };
+  budget: { limit: number; used: number; remaining: number; nextFreeAt: string; blockedUntil: string | null; blockedReason: string | null };
+  paused: { replicaUUID: string; reason: string; until: string | null }[];
+  queue: { uploads: number; nextUploadAt: string | null; lastSlotAt: string | null };
+  documents: StatusDocument[];
+}
+
+export function presentStatus(report: StatusJson, options: { json: boolean }, io: CliIo): void {
+  if (options.json) {
+    io.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  if (!report.initialised) io.out(`state      ${report.state} (not created yet: run \`sensay-ingest sync\`)`);
+  const pathWidth = Math.min(60, Math.max(4, ...report.documents.map((d) => d.path.length)));
+  if (report.documents.length > 0) {
+    io.out(`${'path'.padEnd(pathWidth)}  ${'state'.padEnd(10)}  tries  entry     last error`);
+    for (const doc of report.documents) {
+      const entry = doc.entryId === null ? '-' : String(doc.entryId);
+      io.out(`${doc.path.padEnd(pathWidth)}  ${doc.state.padEnd(10)}  ${String(doc.attempts).padStart(5)}  ${entry.padEnd(8)}  ${problem(doc)}`);
+    }
+  }
+  const t = report.totals;
+  io.out(`totals     ready ${t.ready} · processing ${t.processing} · queued ${t.queued} · failed ${t.failed} · rejected ${t.rejected}`);
+  const b = report.budget;
+  io.out(`budget     ${b.remaining} of ${b.limit} uploads left this hour; next free slot ${b.remaining > 0 ? 'now' : b.nextFreeAt}`);
+  if (b.blockedUntil) io.out(`blocked    until ${b.blockedUntil} (${b.blockedReason ?? 'rate limited'})`);
+  for (const p of report.paused) io.out(`paused     replica ${p.replicaUUID}: ${p.reason}${p.until ? ` until ${p.until}` : ''}`);
+  const q = report.queue;
+  io.out(q.uploads === 0 ? 'queue      empty' : `queue      ${q.uploads} upload${q.uploads === 1 ? '' : 's'}; next at ${q.nextUploadAt}, all started by ${q.lastSlotAt}`);
+}
+
+function problem(doc: StatusDocument): string {
+  if (doc.state === 'rejected') return `${doc.rejectReason ?? ''}: ${doc.rejectDetail ?? ''}`;
+  const e = doc.lastError;
+  if (!e) return doc.state === 'failed' && doc.previousEntryId !== null ? 'previous version still live' : '';
+  const ids = [e.requestId && `requestId ${e.requestId}`, e.fingerprint && `fingerprint ${e.fingerprint}`].filter(Boolean).join(', ');
+  const live = doc.state === 'failed' && doc.previousEntryId !== null ? ' — previous version still live' : '';
+  return `${e.message}${ids ? ` (${ids})` : ''}${live}`;
+}

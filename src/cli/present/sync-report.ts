@@ -1,0 +1,118 @@
+import type { QueueEta } from '../../engine/eta.js';
+import type { HeldDeletes, Plan } from '../../engine/plan-types.js';
+import type { ScanProblemReport } from '../../engine/pass-report.js';
+import type { CliIo } from '../io.js';
+
+/** The `sync --json` contract (issue 5). Extra keys may be added; these never change meaning. */
+export interface SyncJson {
+  documents: { ready: number; processing: number; queued: number; failed: number; rejected: number };
+  thisRun: { uploaded: number; recreated: number; deleted: number; renamed: number };
+  rejected: { path: string; source: string; reason: string; detail: string }[];
+  failed: { path: string; source: string; error: string }[];
+  /** ISO-8601; null when no upload is waiting. */
+  nextUploadAt: string | null;
+  stoppedBy: string;
+  budget: { limit: number; used: number; remaining: number };
+  held: HeldDeletes[];
+  scanProblems: ScanProblemReport[];
+}
+
+export interface PlanItem {
+  action: 'create' | 'replace' | 'delete' | 'rename' | 'rejected' | 'duplicate';
+  path: string;
+  source: string;
+  reason: string;
+  detail?: string;
+  fromPath?: string;
+  duplicateOf?: string;
+}
+
+/** `sync --dry-run --json`. */
+export interface DryRunJson {
+  dryRun: true;
+  plan: PlanItem[];
+  unchanged: number;
+  eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
+  held: HeldDeletes[];
+  scanProblems: ScanProblemReport[];
+}
+
+export function planItems(plan: Plan): PlanItem[] {
+  const items: PlanItem[] = [];
+  for (const job of plan.jobs) {
+    if (job.action === 'none') continue;
+    items.push({
+      action: job.action,
+      path: job.relPath,
+      source: job.source,
+      reason: job.reason,
+      ...(job.fromPath !== undefined && { fromPath: job.fromPath }),
+    });
+  }
+  for (const r of plan.rejected) items.push({ action: 'rejected', path: r.relPath, source: r.source, reason: r.reason, detail: r.detail });
+  for (const d of plan.duplicates) {
+    items.push({ action: 'duplicate', path: d.relPath, source: d.source, reason: d.reason, duplicateOf: d.duplicateOfPath });
+  }
+  return items;
+}
+
+export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes[], scanProblems: readonly ScanProblemReport[]): DryRunJson {
+  return {
+    dryRun: true,
+    plan: planItems(plan),
+    unchanged: plan.jobs.filter((job) => job.action === 'none').length,
+    eta: { uploads: eta.uploads, firstSlotAt: iso(eta.firstSlotAt), lastSlotAt: iso(eta.lastSlotAt) },
+    held: [...held],
+    scanProblems: [...scanProblems],
+  };
+}
+
+export function iso(at: number | null): string | null {
+  return at === null ? null : new Date(at).toISOString();
+}
+
+export function presentSync(report: SyncJson, options: { json: boolean }, io: CliIo): void {
+  if (options.json) {
+    io.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  const d = report.documents;
+  const t = report.thisRun;
+  io.out(`documents  ready ${d.ready} · processing ${d.processing} · queued ${d.queued} · failed ${d.failed} · rejected ${d.rejected}`);
+  io.out(`this run   uploaded ${t.uploaded} · recreated ${t.recreated} · deleted ${t.deleted} · renamed ${t.renamed}`);
+  io.out(`budget     ${report.budget.remaining} of ${report.budget.limit} uploads left this hour`);
+  io.out(`next       ${report.nextUploadAt === null ? 'no upload waiting' : `next upload at ${report.nextUploadAt}`}`);
+  for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
+  for (const f of report.failed) io.out(`failed     ${f.path}: ${f.error}`);
+  presentWarnings(report.held, report.scanProblems, io);
+}
+
+export function presentDryRun(report: DryRunJson, options: { json: boolean }, io: CliIo): void {
+  if (options.json) {
+    io.out(JSON.stringify(report, null, 2));
+    return;
+  }
+  io.out('dry run: nothing was uploaded, deleted or recorded');
+  const width = Math.max(8, ...report.plan.map((item) => item.action.length));
+  for (const item of report.plan) {
+    const extra =
+      item.action === 'rename' ? ` (from ${item.fromPath})`
+      : item.action === 'duplicate' ? ` (same content as ${item.duplicateOf})`
+      : item.detail !== undefined ? ` — ${item.reason}: ${item.detail}`
+      : '';
+    io.out(`${item.action.padEnd(width)}  ${item.path}${extra}`);
+  }
+  io.out(`unchanged  ${report.unchanged} document${report.unchanged === 1 ? '' : 's'}`);
+  const eta = report.eta;
+  io.out(
+    eta.uploads === 0
+      ? 'uploads    none needed'
+      : `uploads    ${eta.uploads}: first at ${eta.firstSlotAt}, last at ${eta.lastSlotAt} (the hourly budget decides)`,
+  );
+  presentWarnings(report.held, report.scanProblems, io);
+}
+
+function presentWarnings(held: readonly HeldDeletes[], problems: readonly ScanProblemReport[], io: CliIo): void {
+  for (const h of held) io.out(`held       ${h.detail}`);
+  for (const p of problems) io.out(`scan       ${p.problem}`);
+}

@@ -1,0 +1,122 @@
+import { access } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/types.js';
+import type { Extractor } from '../extractors/extraction.js';
+import type { SensayClient } from '../sensay/client.js';
+import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
+import type { DocumentRecord, Store } from '../store/store.js';
+import { createJobRunner, reconcileReplica, type ProtocolHooks, type ReconcileReport, type RunSummary, type UploadBudget } from '../uploader/index.js';
+import { indexSources } from '../uploader/source-index.js';
+import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
+import { summariseState, type EngineSummary } from './engine-summary.js';
+import { runSyncPass, type SyncPassOptions, type SyncPassReport } from './sync-pass.js';
+
+export type { EngineSummary, BudgetSummary } from './engine-summary.js';
+
+/** An extractor the engine may close when it is done (the worker pool). */
+export type ClosableExtractor = Extractor & { close?(): Promise<void> };
+
+export interface EngineDeps {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly api: SensayClient;
+  readonly extractor: ClosableExtractor;
+  readonly log: Logger;
+  readonly config: Config;
+  /** Lease owner id of this process (`leaseOwnerId()`). */
+  readonly owner: string;
+  /** Upload/delete jobs run at once. Default: the job runner's. */
+  readonly concurrency?: number;
+  /** Crash tests stop the protocol at named steps. */
+  readonly hooks?: ProtocolHooks;
+}
+
+export interface ReconcileAllReport extends ReconcileReport {
+  readonly replicas: number;
+}
+
+/** The one engine every front door drives; it decides nothing about *when* (that is the front door's). */
+export interface Engine {
+  readonly budget: UploadBudget;
+  syncPass(options?: SyncPassOptions): Promise<SyncPassReport>;
+  /** Runs every job runnable now (within the budget); never waits for a slot. */
+  runJobs(options?: { signal?: AbortSignal }): Promise<RunSummary>;
+  pollOnce(options?: { signal?: AbortSignal }): Promise<PollResult>;
+  /** Start-up reconciliation of every configured replica (DESIGN §6). */
+  reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileAllReport>;
+  summary(): Promise<EngineSummary>;
+  /** Closes what the engine was handed, in order: extractor pool, API client, store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Wires the ports once (STYLE rule 3). */
+export function createEngine(deps: EngineDeps): Engine {
+  const { clock, store, api, extractor, config, owner } = deps;
+  const log = deps.log.child({ component: 'engine' });
+  const budget: UploadBudget = {
+    scope: budgetScope(config.api.baseUrl),
+    limit: config.limits.uploadsPerHour,
+    windowMs: UPLOAD_WINDOW_MS,
+  };
+  const sources = config.sources;
+  const index = indexSources(sources);
+  const runner = createJobRunner({
+    clock,
+    store,
+    api,
+    log,
+    sources,
+    extractor,
+    budget,
+    owner,
+    ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
+    ...(deps.hooks !== undefined && { hooks: deps.hooks }),
+  });
+  const poller = createStatusPoller({
+    clock,
+    store,
+    api,
+    log,
+    ...pollPolicyFromConfig(config),
+    fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
+  });
+  let closed: Promise<void> | undefined;
+
+  return {
+    budget,
+    syncPass: (options = {}) => runSyncPass({ clock, store, extractor, log, config }, options),
+    runJobs: (options = {}) => runner.runUntilIdle(options),
+    pollOnce: (options = {}) => poller.pollOnce(options),
+    async reconcile(options = {}) {
+      const total = { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 0 };
+      for (const replicaUUID of new Set(sources.map((source) => source.replicaUUID))) {
+        const report = await reconcileReplica({ clock, store, api, log, sources }, replicaUUID, options);
+        total.adopted += report.adopted;
+        total.deletedOrphans += report.deletedOrphans;
+        total.requeued += report.requeued;
+        total.replicas++;
+      }
+      return total;
+    },
+    summary: () => summariseState(store, budget, clock.now()),
+    close() {
+      closed ??= (async () => {
+        await extractor.close?.();
+        await api.close();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+async function fileExists(path: string | null): Promise<boolean> {
+  if (path === null) return false;
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,63 @@
+import type { ReplicaPause, Store } from '../store/store.js';
+import type { DocumentState } from '../store/store.js';
+import { UPLOAD_JOB_KINDS } from '../store/index.js';
+import { estimateQueue, type QueueEta } from './eta.js';
+
+export interface BudgetSummary {
+  readonly scope: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly used: number;
+  readonly remaining: number;
+  /** The earliest time a slot can be taken (now when one is free and nothing blocks). */
+  readonly nextFreeAt: number;
+  readonly blockedUntil: number | null;
+  readonly blockedReason: string | null;
+}
+
+export interface EngineSummary {
+  readonly at: number;
+  readonly documents: Readonly<Record<DocumentState, number>>;
+  readonly budget: BudgetSummary;
+  /** Upload jobs (create, replace, recreate) queued or running. */
+  readonly queuedUploads: number;
+  /** When the next queued upload may start (slot free and its notBefore reached); null: none queued. */
+  readonly nextUploadAt: number | null;
+  readonly eta: QueueEta;
+  readonly paused: readonly ReplicaPause[];
+}
+
+/** A read-only picture of the durable state: nothing here writes. */
+export async function summariseState(
+  store: Store,
+  budget: { scope: string; limit: number; windowMs: number },
+  now: number,
+): Promise<EngineSummary> {
+  const documents = await store.countDocumentsByState();
+  const status = await store.budgetStatus(budget.scope, budget.limit, budget.windowMs, now);
+  const uploads = await store.listJobs({ states: ['queued', 'running'], kinds: UPLOAD_JOB_KINDS });
+  const queued = uploads.filter((job) => job.state === 'queued');
+  const earliestJob = queued.reduce<number | null>((min, job) => (min === null ? job.notBefore : Math.min(min, job.notBefore)), null);
+  const nextUploadAt = earliestJob === null ? null : Math.max(status.nextFreeAt, earliestJob, now);
+  const eta = estimateQueue(
+    { queuedUploads: queued.length },
+    { slotTimes: status.slotTimes, limit: budget.limit, windowMs: budget.windowMs, blockedUntil: status.blockedUntil },
+    now,
+  );
+  return {
+    at: now,
+    documents,
+    budget: {
+      ...budget,
+      used: status.used,
+      remaining: status.remaining,
+      nextFreeAt: status.nextFreeAt,
+      blockedUntil: status.blockedUntil,
+      blockedReason: status.blockedReason,
+    },
+    queuedUploads: uploads.length,
+    nextUploadAt,
+    eta,
+    paused: await store.pausedReplicas(now),
+  };
+}

@@ -1,0 +1,78 @@
+import PQueue from 'p-queue';
+import type { Extraction, Extractor } from '../extractors/extraction.js';
+import type { FileVersion } from '../store/store.js';
+import type { FoundFile } from '../watchers/index.js';
+import type { FileExtraction, ScannedFile } from './plan-types.js';
+
+/** One file of this pass: what the scanner found and, when it was read, what the extractor said. */
+export interface ExaminedFile {
+  readonly found: FoundFile;
+  /** null: not read this pass (stat unchanged since the recorded decision). */
+  readonly extraction: Extraction | null;
+  /** First discovery of the path (the store's row), or the pass's start for a dry run's new file. */
+  readonly discoveredAt: number;
+}
+
+/**
+ * Reads the files that need it, at most `concurrency` at a time (the pool's size: more would
+ * only queue inside the pool while holding memory here). Order of the result follows `files`.
+ */
+export async function extractAll(
+  extractor: Extractor,
+  files: readonly { found: FoundFile; discoveredAt: number; read: boolean }[],
+  concurrency: number,
+): Promise<ExaminedFile[]> {
+  const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
+  return Promise.all(
+    files.map(async ({ found, discoveredAt, read }) => {
+      if (!read) return { found, extraction: null, discoveredAt };
+      const extraction = await queue.add(async () => checkStable(found, await extractor.extract(found.absPath)));
+      return { found, extraction, discoveredAt };
+    }),
+  );
+}
+
+/** A file whose size moved between the scan and the read is being written: look again later. */
+function checkStable(found: FoundFile, extraction: Extraction): Extraction {
+  if (extraction.ok && extraction.bytes !== found.size) {
+    return {
+      ok: false,
+      reason: 'UNSTABLE',
+      detail: `${found.relPath} changed size while it was read (${found.size} → ${extraction.bytes} bytes); it will be examined again`,
+    };
+  }
+  return extraction;
+}
+
+export function toPlannerFile(file: ExaminedFile): ScannedFile {
+  const { found, extraction } = file;
+  return {
+    source: found.source,
+    relPath: found.relPath,
+    size: found.size,
+    mtimeMs: found.mtimeMs,
+    sha256: extraction === null ? null : (extraction.sha256 ?? null),
+    textHash: extraction?.ok ? extraction.textHash : null,
+    extraction: toFileExtraction(extraction),
+    discoveredAt: file.discoveredAt,
+  };
+}
+
+function toFileExtraction(extraction: Extraction | null): FileExtraction | null {
+  if (extraction === null) return null;
+  if (extraction.ok) return { ok: true };
+  return { ok: false, reason: extraction.reason, detail: extraction.detail };
+}
+
+/** The version the store records with the decision taken about it. */
+export function versionOf(file: ExaminedFile): FileVersion {
+  const { found, extraction } = file;
+  return {
+    size: found.size,
+    mtimeMs: found.mtimeMs,
+    kind: extraction?.kind ?? null,
+    sha256: extraction?.sha256 ?? null,
+    textHash: extraction?.ok ? extraction.textHash : null,
+    warnings: extraction ? [...(extraction.warnings ?? [])] : [],
+  };
+}

@@ -1,0 +1,76 @@
+import type { HeldDeletes, Plan, PlanJob } from './plan-types.js';
+import type { QueueEta } from './eta.js';
+
+/** A file the policy refused, as people read it. */
+export interface RejectedReport {
+  readonly source: string;
+  readonly path: string;
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/** A source the scan could not see completely: no deletes were planned for it. */
+export interface ScanProblemReport {
+  readonly source: string;
+  readonly problem: string;
+}
+
+/**
+ * A planned step the store declined (another process moved the document meanwhile, an upload
+ * is in flight). Nothing is lost: the next pass sees the document again and decides afresh.
+ */
+export interface DeferredReport {
+  readonly source: string;
+  readonly path: string;
+  readonly action: PlanJob['action'] | 'duplicate' | 'rejected';
+  readonly reason: string;
+  readonly detail: string;
+}
+
+export interface PassCounts {
+  /** Files found by every scan together. */
+  scanned: number;
+  /** Files read and extracted this pass (new, modified, reappeared or left unfinished by a crash). */
+  extracted: number;
+  create: number;
+  replace: number;
+  delete: number;
+  rename: number;
+  duplicate: number;
+  rejected: number;
+  /** Documents whose file is gone but kept (onDelete "keep"). */
+  kept: number;
+  unchanged: number;
+}
+
+export interface SyncPassReport {
+  readonly dryRun: boolean;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly counts: PassCounts;
+  readonly rejected: readonly RejectedReport[];
+  readonly held: readonly HeldDeletes[];
+  readonly scanProblems: readonly ScanProblemReport[];
+  readonly deferred: readonly DeferredReport[];
+  /** The plan as computed; a dry run prints it. */
+  readonly plan: Plan;
+  /** Dry run only: when the upload backlog (already queued plus this plan) gets its slots. */
+  readonly eta?: QueueEta;
+}
+
+export function emptyCounts(): PassCounts {
+  return { scanned: 0, extracted: 0, create: 0, replace: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0 };
+}
+
+export function countPlan(plan: Plan, counts: PassCounts): void {
+  for (const job of plan.jobs) {
+    if (job.action === 'none') {
+      if (job.reason === 'KEPT') counts.kept++;
+      else counts.unchanged++;
+    } else {
+      counts[job.action]++;
+    }
+  }
+  counts.duplicate += plan.duplicates.length;
+  counts.rejected += plan.rejected.length;
+}

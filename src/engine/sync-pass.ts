@@ -1,0 +1,189 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { LoadedConfig, SourceConfig } from '../config/types.js';
+import type { Extractor } from '../extractors/extraction.js';
+import { UPLOAD_JOB_KINDS } from '../store/index.js';
+import type { DocumentRecord, ScannedFile as StoreScannedFile, Store } from '../store/store.js';
+import { scanSource, type FoundFile, type ScanResult } from '../watchers/index.js';
+import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
+import { estimateQueue, type QueueEta } from './eta.js';
+import { applyPlan, pathKey } from './pass-apply.js';
+import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
+import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
+import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
+import { plan as makePlan } from './planner.js';
+import type { KnownDocument, PlanSource } from './plan-types.js';
+
+export type * from './pass-report.js';
+
+export type SyncPassConfig = Pick<LoadedConfig, 'sources' | 'extraction' | 'limits' | 'api'>;
+
+export interface SyncPassDeps {
+  readonly clock: Clock;
+  /** null: a dry run with no state file yet (everything is new). */
+  readonly store: Store | null;
+  readonly extractor: Extractor;
+  readonly log: Logger;
+  readonly config: SyncPassConfig;
+}
+
+export interface SyncPassOptions {
+  /** Compute the same plan and an ETA without writing anything (no upserts, no jobs, no events). */
+  readonly dryRun?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One scan → extract → plan → apply pass over every source. Only files whose size or mtime moved
+ * since the recorded decision (or that a crash left undecided) are read; the rest cost a stat.
+ */
+export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions = {}): Promise<SyncPassReport> {
+  const dryRun = options.dryRun ?? false;
+  const { store, config } = deps;
+  if (!dryRun && store === null) throw new Error('runSyncPass: a store is required unless dryRun is set');
+  const log = deps.log.child({ component: 'sync-pass' });
+  const startedAt = deps.clock.now();
+
+  const before = store ? await store.listDocuments() : [];
+  const scans = await scanAll(config.sources, before, log, options.signal);
+  const found = scans.flatMap((scan) => scan.files);
+  const documents = !dryRun && store ? await recordScan(store, config.sources, found, startedAt) : before;
+
+  const examined = await extractAll(
+    deps.extractor,
+    toExamine(found, documents, startedAt),
+    config.extraction.workers,
+  );
+  const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
+  const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
+  const planned = makePlan({
+    sources: config.sources.map(toPlanSource),
+    files: examined.map(toPlannerFile),
+    known: documents.map(toKnownDocument).filter((doc): doc is KnownDocument => doc !== null),
+    scanComplete,
+  });
+
+  let deferred: DeferredReport[] = [];
+  let eta: QueueEta | undefined;
+  if (!dryRun && store) {
+    const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
+    deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log });
+    await retireUndecided(store, documents, files, scanComplete, startedAt);
+  } else {
+    eta = await dryRunEta(store, config, planned, startedAt);
+  }
+
+  const counts = emptyCounts();
+  counts.scanned = found.length;
+  counts.extracted = examined.filter((file) => file.extraction !== null).length;
+  countPlan(planned, counts);
+  const report: SyncPassReport = {
+    dryRun,
+    startedAt,
+    finishedAt: deps.clock.now(),
+    counts,
+    rejected: planned.rejected.map((r) => ({ source: r.source, path: r.relPath, reason: r.reason, detail: r.detail })),
+    held: planned.held,
+    scanProblems: scans.filter((scan) => !scan.complete).map((scan) => ({ source: scan.source, problem: scan.problem ?? 'incomplete scan' })),
+    deferred,
+    plan: planned,
+    ...(eta && { eta }),
+  };
+  if (!dryRun && store) await store.appendEvent({ at: report.finishedAt, type: 'sync.pass', detail: { ...counts } });
+  log.info({ dryRun, ...counts, held: planned.held.length, deferred: deferred.length }, 'sync pass finished');
+  return report;
+}
+
+async function scanAll(
+  sources: readonly SourceConfig[],
+  documents: readonly DocumentRecord[],
+  log: Logger,
+  signal: AbortSignal | undefined,
+): Promise<ScanResult[]> {
+  const results: ScanResult[] = [];
+  for (const source of sources) {
+    const known = knownStats(documents.filter((doc) => doc.sourceName === source.name));
+    results.push(await scanSource(source, { known, log, signal }));
+  }
+  return results;
+}
+
+/** Registers every found path (new ones as `discovered`) in one transaction; returns all rows. */
+async function recordScan(
+  store: Store,
+  sources: readonly SourceConfig[],
+  found: readonly FoundFile[],
+  now: number,
+): Promise<DocumentRecord[]> {
+  const replicas = new Map(sources.map((source) => [source.name, source.replicaUUID]));
+  const rows: StoreScannedFile[] = found.map((file) => ({
+    sourceName: file.source,
+    relPath: file.relPath,
+    replicaUUID: replicas.get(file.source) ?? '',
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+  }));
+  if (rows.length > 0) await store.upsertScannedMany(rows, now);
+  return store.listDocuments();
+}
+
+/** Which files must be read: changed since the recorded decision, or never decided. */
+function toExamine(
+  found: readonly FoundFile[],
+  documents: readonly DocumentRecord[],
+  now: number,
+): { found: FoundFile; discoveredAt: number; read: boolean }[] {
+  const byPath = new Map<string, DocumentRecord>();
+  for (const doc of documents) {
+    const key = pathKey(doc.sourceName, doc.relPath);
+    const seen = byPath.get(key);
+    if (!seen || seen.state === 'gone' || seen.state === 'deleting') byPath.set(key, doc);
+  }
+  return found.map((file) => {
+    const doc = byPath.get(pathKey(file.source, file.relPath));
+    const unchanged = doc !== undefined && isSettledVersion(doc) && doc.size === file.size && doc.mtimeMs === file.mtimeMs;
+    return { found: file, discoveredAt: doc?.discoveredAt ?? now, read: file.changed || !unchanged };
+  });
+}
+
+/**
+ * Rows a crash left undecided whose file has since vanished: nobody will plan them (the planner
+ * does not know them), so they are closed here. They hold no entry, so they go straight to gone.
+ */
+async function retireUndecided(
+  store: Store,
+  documents: readonly DocumentRecord[],
+  files: ReadonlyMap<string, ExaminedFile>,
+  scanComplete: Readonly<Record<string, boolean>>,
+  now: number,
+): Promise<void> {
+  for (const doc of documents) {
+    if (toKnownDocument(doc) !== null || scanComplete[doc.sourceName] !== true) continue;
+    if (files.has(pathKey(doc.sourceName, doc.relPath))) continue;
+    await store.queueDelete(doc.id, now);
+  }
+}
+
+async function dryRunEta(store: Store | null, config: SyncPassConfig, planned: ReturnType<typeof makePlan>, now: number): Promise<QueueEta> {
+  const limit = config.limits.uploadsPerHour;
+  if (!store) return estimateQueue({ queuedUploads: 0, plan: planned }, { slotTimes: [], limit, windowMs: UPLOAD_WINDOW_MS }, now);
+  const budget = await store.budgetStatus(budgetScope(config.api.baseUrl), limit, UPLOAD_WINDOW_MS, now);
+  const queued = await store.listJobs({ states: ['queued', 'running'], kinds: UPLOAD_JOB_KINDS });
+  return estimateQueue(
+    { queuedUploads: queued.length, plan: planned },
+    { slotTimes: budget.slotTimes, limit, windowMs: UPLOAD_WINDOW_MS, blockedUntil: budget.blockedUntil },
+    now,
+  );
+}
+
+function toPlanSource(source: SourceConfig): PlanSource {
+  return {
+    name: source.name,
+    replicaUUID: source.replicaUUID,
+    mode: source.mode,
+    onDelete: source.onDelete,
+    maxDeletePercent: source.maxDeletePercent,
+    priority: source.priority,
+    requireText: source.requireText,
+  };
+}

@@ -1,0 +1,131 @@
+import type { Clock } from '../clock/clock.js';
+import type { SensayApiError } from '../sensay/errors.js';
+import { emptyPollResult, type PollResult } from '../status/poller.js';
+import type { DocumentState } from '../store/store.js';
+import type { RunSummary } from '../uploader/index.js';
+import type { Engine, EngineSummary, ReconcileAllReport } from './create-engine.js';
+import type { SyncPassReport } from './pass-report.js';
+
+export interface SyncRunOptions {
+  /** Keep uploading and polling until every document is terminal (or `maxWaitMs` passes). */
+  readonly wait?: boolean;
+  /** With `wait`: give up after this long (default: no limit). */
+  readonly maxWaitMs?: number;
+  /** With `wait`: how often entries in flight are polled. */
+  readonly pollIntervalMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export type SyncStop =
+  /** Every document is terminal (`--wait`). */
+  | 'done'
+  /** One round ran (no `--wait`): the rest is for the next run. */
+  | 'round'
+  | 'max-wait'
+  | 'signal'
+  | 'auth'
+  | 'unreachable'
+  /** Nothing can move without help (a replica paused by a quota). */
+  | 'stalled';
+
+export type JobTotals = Omit<RunSummary, 'nextWakeAt' | 'stoppedBy' | 'error'>;
+
+export interface SyncRunResult {
+  readonly reconcile: ReconcileAllReport;
+  readonly pass: SyncPassReport;
+  readonly jobs: JobTotals;
+  readonly polls: PollResult & { cycles: number };
+  readonly stoppedBy: SyncStop;
+  /** For `auth` and `unreachable`: what the API said. */
+  readonly error?: SensayApiError;
+  readonly summary: EngineSummary;
+}
+
+const MIN_SLEEP_MS = 1000;
+
+/** Documents that still need the uploader or the poller. `discovered` waits for the next scan. */
+const IN_FLIGHT: readonly DocumentState[] = ['uploading', 'processing', 'errored', 'deleting'];
+const OUTSTANDING: readonly DocumentState[] = ['queued', ...IN_FLIGHT];
+
+/**
+ * What `sync` does (issue 5): reconcile, one pass, run the jobs the budget allows, poll once.
+ * With `wait`, keeps sleeping on the clock until the next slot or poll is due, until every
+ * document is terminal or the deadline passes.
+ */
+export async function runSync(engine: Engine, clock: Clock, options: SyncRunOptions): Promise<SyncRunResult> {
+  const signal = options.signal;
+  const deadline = options.maxWaitMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + options.maxWaitMs;
+  const reconcile = await engine.reconcile({ ...(signal && { signal }) });
+  const pass = await engine.syncPass({ ...(signal && { signal }) });
+  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0 };
+  const polls = { ...emptyPollResult(), cycles: 0 };
+
+  let stoppedBy: SyncStop = 'round';
+  let error: SensayApiError | undefined;
+  for (;;) {
+    if (signal?.aborted) {
+      stoppedBy = 'signal';
+      break;
+    }
+    const run = await engine.runJobs({ ...(signal && { signal }) });
+    addJobs(jobs, run);
+    if (run.stoppedBy === 'auth' || run.stoppedBy === 'unreachable' || run.stoppedBy === 'signal') {
+      stoppedBy = run.stoppedBy;
+      error = run.error;
+      break;
+    }
+    try {
+      addPoll(polls, await engine.pollOnce({ ...(signal && { signal }) }));
+    } catch (err) {
+      if (signal?.aborted) {
+        stoppedBy = 'signal';
+        break;
+      }
+      throw err;
+    }
+    if (!options.wait) break;
+
+    const state = await engine.summary();
+    const wake = nextWake(state, options.pollIntervalMs);
+    if (wake === 'done' || wake === 'stalled') {
+      stoppedBy = wake;
+      break;
+    }
+    const now = clock.now();
+    if (now >= deadline) {
+      stoppedBy = 'max-wait';
+      break;
+    }
+    try {
+      // The floor keeps a queue that cannot start yet (a paused replica) from spinning.
+      await clock.sleep(Math.max(MIN_SLEEP_MS, Math.min(wake, deadline) - now), signal);
+    } catch {
+      stoppedBy = 'signal';
+      break;
+    }
+  }
+  return { reconcile, pass, jobs, polls, stoppedBy, ...(error && { error }), summary: await engine.summary() };
+}
+
+/** When there is something to do next, or why there never will be. */
+export function nextWake(state: EngineSummary, pollIntervalMs: number): number | 'done' | 'stalled' {
+  const outstanding = OUTSTANDING.reduce((n, s) => n + state.documents[s], 0);
+  if (outstanding === 0) return 'done';
+  const inFlight = IN_FLIGHT.reduce((n, s) => n + state.documents[s], 0);
+  const candidates: number[] = [];
+  if (inFlight > 0) candidates.push(state.at + pollIntervalMs);
+  // A replica paused until further notice will not take its queued uploads.
+  const pausedForGood = state.paused.some((p) => p.until === null);
+  if (state.nextUploadAt !== null && !(pausedForGood && inFlight === 0)) candidates.push(state.nextUploadAt);
+  if (candidates.length === 0) return 'stalled';
+  return Math.min(...candidates);
+}
+
+function addJobs(total: JobTotals, run: RunSummary): void {
+  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released'] as const) total[key] += run[key];
+}
+
+function addPoll(total: PollResult & { cycles: number }, poll: PollResult): void {
+  for (const key of Object.keys(poll) as (keyof PollResult)[]) total[key] += poll[key];
+  total.cycles++;
+}

@@ -1,0 +1,217 @@
+import { readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src/clock/clock.js';
+import { createEngine, type Engine } from '../../src/engine/create-engine.js';
+import { runSync } from '../../src/engine/sync-run.js';
+import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
+import { createSensayClient } from '../../src/sensay/client.js';
+import { startSimulator, type SimEntry, type Simulator } from '../../src/sim/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
+import { FakeClock, flushMicrotasks } from '../support/fake-clock.js';
+import { makeEngineFolder, silentLog, writeMixedFolder, type EngineFolder } from './engine-harness.js';
+
+let pool: ExtractorPool;
+let folder: EngineFolder;
+let clock: FakeClock;
+let sim: Simulator;
+let store: SqliteStore;
+let engine: Engine;
+
+beforeAll(() => {
+  pool = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
+});
+afterAll(async () => {
+  await pool.close();
+});
+beforeEach(async () => {
+  folder = await makeEngineFolder('engine-life-');
+  clock = new FakeClock();
+  sim = await startSimulator({ clock, timeline: { stepMs: 1000 } });
+  store = await openSqliteStore({ path: folder.statePath });
+  const config = folder.config({ baseUrl: sim.url });
+  const api = createSensayClient({
+    baseUrl: sim.url,
+    apiVersion: config.api.apiVersion,
+    secret: sim.secret,
+    requestsPerMinute: 100_000,
+    clock,
+    log: silentLog,
+    maxAttempts: 1,
+    maxRetryAfterMs: 1,
+    timeoutMs: 5_000,
+  });
+  // The pool is shared by the file's tests: the engine must not close it.
+  const extractor = { extract: pool.extract.bind(pool) };
+  engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });
+});
+afterEach(async () => {
+  await engine.close();
+  await sim.close();
+  await folder.remove();
+});
+
+const live = (): SimEntry[] => sim.entries().filter((entry) => !entry.deleted);
+const liveTitles = () => live().map((entry) => entry.title).sort();
+const writes = () => sim.requests().filter((r) => r.method !== 'GET');
+
+/** Uploads and polls, moving the fake clock, until nothing is outstanding. */
+async function settle(rounds = 20): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await engine.runJobs();
+    await clock.advance(10_000);
+    await engine.pollOnce();
+    const { documents } = await engine.summary();
+    if (documents.queued + documents.uploading + documents.processing + documents.errored + documents.deleting === 0) return;
+  }
+  throw new Error(`not settled after ${rounds} rounds: ${JSON.stringify((await engine.summary()).documents)}`);
+}
+
+async function syncAndSettle() {
+  const report = await engine.syncPass();
+  await settle();
+  return report;
+}
+
+describe('engine: a folder kept in sync with the simulator', () => {
+  it('takes a folder of mixed files to READY, once each, and lists the rejected file with its reason', async () => {
+    await writeMixedFolder(folder);
+    const report = await syncAndSettle();
+
+    expect(report.rejected).toEqual([expect.objectContaining({ path: 'secret.pdf', reason: 'ENCRYPTED' })]);
+    expect(await store.countDocumentsByState()).toMatchObject({ ready: 5, duplicate: 1, rejected: 1, failed: 0 });
+    expect(liveTitles()).toEqual(['faq.txt', 'manuals/text.docx', 'manuals/text.pdf', 'notes/copy-of-welcome.md', 'web/page.html']);
+    expect(live().every((entry) => entry.status === 'READY')).toBe(true);
+    expect(sim.stats().creates).toBe(5);
+    // The bytes that reached Sensay are the file's exact bytes.
+    const faq = live().find((entry) => entry.title === 'faq.txt');
+    const expected = await readFile(join(folder.docs, 'faq.txt'));
+    expect(faq?.upload?.size).toBe(expected.length);
+  });
+
+  it('a second pass with no change uploads nothing and sends no write', async () => {
+    await writeMixedFolder(folder);
+    await syncAndSettle();
+    const writesBefore = writes().length;
+    await clock.advance(60_000);
+    const second = await syncAndSettle();
+    expect(second.counts).toMatchObject({ create: 0, replace: 0, delete: 0, rename: 0, extracted: 0 });
+    expect(sim.stats().creates).toBe(5);
+    expect(writes()).toHaveLength(writesBefore);
+  });
+
+  it('a modified file is replaced: the successor is READY before the predecessor is deleted', async () => {
+    await folder.write('guide.md', '# Guide\n\nversion one\n');
+    await syncAndSettle();
+    const [first] = live();
+    await clock.advance(60_000);
+    await folder.write('guide.md', '# Guide\n\nversion two, longer\n');
+    const report = await engine.syncPass();
+    expect(report.counts.replace).toBe(1);
+
+    await engine.runJobs();
+    // Uploaded but not READY yet: the old entry still serves the replica.
+    expect(live().map((e) => e.id)).toContain(first!.id);
+    await settle();
+
+    const entries = sim.entries();
+    const old = entries.find((e) => e.id === first!.id)!;
+    const successor = entries.find((e) => e.id !== first!.id)!;
+    expect(old.deleted).toBe(true);
+    expect(successor.deleted).toBe(false);
+    expect(successor.status).toBe('READY');
+    const doc = await store.getDocumentByPath('docs', 'guide.md');
+    const events = await store.listEvents({ documentId: doc!.id, types: ['ready', 'entry-deleted'] });
+    const readyAt = events.findIndex((e) => e.type === 'ready' && e.detail?.entryId === successor.id);
+    const deletedAt = events.findIndex((e) => e.type === 'entry-deleted' && e.detail?.entryId === old.id);
+    expect(readyAt).toBeGreaterThanOrEqual(0);
+    expect(deletedAt).toBeGreaterThan(readyAt);
+    expect(doc).toMatchObject({ state: 'ready', entryId: successor.id, previousEntryId: null });
+  });
+
+  it('a deleted file has its entry deleted', async () => {
+    for (let i = 0; i < 5; i++) await folder.write(`note-${i}.txt`, `note number ${i}\n`);
+    await syncAndSettle();
+    await rm(join(folder.docs, 'note-2.txt'));
+    const report = await syncAndSettle();
+    expect(report.counts.delete).toBe(1);
+    expect(liveTitles()).toEqual(['note-0.txt', 'note-1.txt', 'note-3.txt', 'note-4.txt']);
+    expect((await store.getDocumentByPath('docs', 'note-2.txt'))?.state).toBe('gone');
+  });
+
+  it('a renamed file keeps its entry: one PATCH of the title, no upload', async () => {
+    await folder.write('drafts/plan.md', '# Plan\n\nthe plan\n');
+    await syncAndSettle();
+    const creates = sim.stats().creates;
+    await rename(join(folder.docs, 'drafts/plan.md'), join(folder.docs, 'plan.md'));
+    const report = await syncAndSettle();
+    expect(report.counts).toMatchObject({ rename: 1, create: 0 });
+    expect(sim.stats().creates).toBe(creates);
+    expect(sim.stats().patches).toBe(1);
+    expect(liveTitles()).toEqual(['plan.md']);
+  });
+
+  it('the mass-delete valve holds: most files gone → nothing deleted, and the pass says why', async () => {
+    for (let i = 0; i < 5; i++) await folder.write(`keep-${i}.txt`, `keep ${i}\n`);
+    await syncAndSettle();
+    for (let i = 0; i < 4; i++) await rm(join(folder.docs, `keep-${i}.txt`));
+    const report = await syncAndSettle();
+    expect(report.held).toEqual([expect.objectContaining({ reason: 'MASS_DELETE', wouldDelete: 4, known: 5 })]);
+    expect(sim.stats().deletes).toBe(0);
+    expect(live()).toHaveLength(5);
+  });
+});
+
+describe('runSync (what `sync` runs)', () => {
+  it('without --wait: one round within the budget; with --wait: until every document is terminal', async () => {
+    for (let i = 0; i < 12; i++) await folder.write(`doc-${i}.txt`, `document ${i}\n`);
+    const once = await runSync(engine, syncClock, { pollIntervalMs: 5_000 });
+    expect(once.stoppedBy).toBe('round');
+    expect(once.jobs.uploaded).toBe(10);
+    expect(once.summary.nextUploadAt).toBe(once.pass.startedAt + 3_600_000);
+
+    const waiting = runSync(engine, syncClock, { wait: true, pollIntervalMs: 5_000 });
+    const result = await drive(waiting);
+    expect(result.stoppedBy).toBe('done');
+    expect(result.jobs.uploaded).toBe(2);
+    expect(await store.countDocumentsByState()).toMatchObject({ ready: 12 });
+    expect(sim.stats().creates).toBe(12);
+  });
+
+  it('--max-wait gives up when the budget cannot finish in time', async () => {
+    for (let i = 0; i < 11; i++) await folder.write(`doc-${i}.txt`, `document ${i}\n`);
+    const result = await drive(runSync(engine, syncClock, { wait: true, maxWaitMs: 60_000, pollIntervalMs: 5_000 }));
+    expect(result.stoppedBy).toBe('max-wait');
+    expect(result.summary.documents).toMatchObject({ ready: 10, queued: 1 });
+  });
+});
+
+/**
+ * runSync's own view of the clock: the fake one, but it tells when runSync is parked waiting, so
+ * the test moves time only then (never while a request is in flight, whatever the machine's load).
+ */
+let parked = false;
+const syncClock: Clock = {
+  now: () => clock.now(),
+  async sleep(ms, signal) {
+    parked = true;
+    try {
+      await clock.sleep(ms, signal);
+    } finally {
+      parked = false;
+    }
+  },
+};
+
+/** Moves the fake clock whenever runSync is parked on it, until `work` settles. */
+async function drive<T>(work: Promise<T>): Promise<T> {
+  let done = false;
+  const settled = work.finally(() => {
+    done = true;
+  });
+  for (let i = 0; i < 100_000 && !done; i++) {
+    await flushMicrotasks(2);
+    if (!done && parked) await clock.advance(1_000);
+  }
+  return settled;
+}
