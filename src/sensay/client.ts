@@ -3,7 +3,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../clock/clock.js';
 import { ApiRequester, type ApiCall } from './api-requester.js';
 import { SensayApiError } from './errors.js';
-import { listQuery, pageSizeOf } from './list-query.js';
+import { hasMultiValuedArray, listQuery, pageSizeOf, type ArrayStyle } from './list-query.js';
 import { RequestLimiter } from './request-limiter.js';
 import { readCreateResponse, readEntry, readEntryPage, readFileTypes, type ReadResult } from './response-schemas.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -129,6 +129,7 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
   }
 
   let closed: Promise<void> | undefined;
+  let arrayStyle: ArrayStyle = 'comma';
 
   const client: SensayClient = {
     async createEntry(replicaUUID, input, opts = {}) {
@@ -166,9 +167,20 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
       return send<KnowledgeBaseEntry | null>(call, (body, status) => (status === 404 ? { ok: true, value: null } : readEntry(body)));
     },
 
-    listEntries(replicaUUID, filters = {}, opts = {}) {
-      const call: ApiCall = { method: 'GET', path: kbPath(replicaUUID), query: listQuery(filters), kind: 'idempotent', signal: opts.signal };
-      return send(call, readEntryPage);
+    async listEntries(replicaUUID, filters = {}, opts = {}) {
+      const list = (style: ArrayStyle) =>
+        send({ method: 'GET', path: kbPath(replicaUUID), query: listQuery(filters, style), kind: 'idempotent', signal: opts.signal }, readEntryPage);
+      if (arrayStyle === 'repeat' || !hasMultiValuedArray(filters)) return list(arrayStyle);
+      try {
+        return await list('comma');
+      } catch (error) {
+        if (!(error instanceof SensayApiError) || error.code !== 'BAD_REQUEST') throw error;
+        // A server that reads only repeated keys sees "A,B" as one invalid value: switch for good.
+        const page = await list('repeat');
+        arrayStyle = 'repeat';
+        log.info('list filters: the server wants repeated keys (status=A&status=B); using them from now on');
+        return page;
+      }
     },
 
     async *iterateEntryPages(replicaUUID, filters = {}, opts = {}) {

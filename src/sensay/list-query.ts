@@ -4,14 +4,17 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * Query string for the list endpoint. Arrays go as ONE comma-separated value (`status=A,B`):
- * that is what the parameter description asks for, and servers that expect repeated keys
- * (OpenAPI's default style) are the ones that also accept it, not the other way round.
+ * How array filters are serialised. `comma` (`status=A,B`) is what the parameter description
+ * asks for; `repeat` (`status=A&status=B`) is OpenAPI's default style. The client starts with
+ * `comma` and switches to `repeat` for good if a server refuses a multi-valued comma filter.
  */
-export function listQuery(filters: ListEntriesFilters): URLSearchParams {
+export type ArrayStyle = 'comma' | 'repeat';
+
+/** Query string for the list endpoint. */
+export function listQuery(filters: ListEntriesFilters, arrayStyle: ArrayStyle = 'comma'): URLSearchParams {
   const query = new URLSearchParams();
-  if (filters.status && filters.status.length > 0) query.set('status', filters.status.join(','));
-  if (filters.type && filters.type.length > 0) query.set('type', filters.type.join(','));
+  setArray(query, 'status', filters.status, arrayStyle);
+  setArray(query, 'type', filters.type, arrayStyle);
   if (filters.hasError !== undefined) query.set('hasError', filters.hasError ? 'true' : 'false');
   if (filters.search !== undefined) query.set('search', filters.search);
   if (filters.page !== undefined) {
@@ -32,4 +35,15 @@ export function pageSizeOf(filters: ListEntriesFilters): number {
     throw new RangeError(`Expected \`pageSize\` to be an integer from 0 to ${MAX_PAGE_SIZE}, got \`${size}\``);
   }
   return size;
+}
+
+/** True when the filters carry an array whose serialisation style matters (two or more values). */
+export function hasMultiValuedArray(filters: ListEntriesFilters): boolean {
+  return (filters.status?.length ?? 0) > 1 || (filters.type?.length ?? 0) > 1;
+}
+
+function setArray(query: URLSearchParams, key: string, values: readonly string[] | undefined, style: ArrayStyle): void {
+  if (!values || values.length === 0) return;
+  if (style === 'comma') query.set(key, values.join(','));
+  else for (const value of values) query.append(key, value);
 }

@@ -168,3 +168,28 @@ describe('create results', () => {
     expect(api.requests).toHaveLength(1);
   });
 });
+
+describe('array filter style', () => {
+  it('switches to repeated keys for good when a server refuses a comma-separated status list', async () => {
+    api.route('GET', KB, (request: RecordedRequest) => {
+      const statuses = request.query.getAll('status');
+      if (statuses.some((s) => s.includes(','))) {
+        return { status: 400, json: { success: false, error: 'Invalid enum value', request_id: 'req-comma' } };
+      }
+      return { status: 200, json: { success: true, items: [entry(1)], total: statuses.length } };
+    });
+
+    const first = await client.listEntries(REPLICA, { status: ['NEW', 'READY'] });
+    const second = await client.listEntries(REPLICA, { status: ['NEW', 'RAW_TEXT', 'READY'] });
+
+    expect(first.total).toBe(2);
+    expect(second.total).toBe(3);
+    expect(api.requests.map((r) => r.query.getAll('status'))).toEqual([['NEW,READY'], ['NEW', 'READY'], ['NEW', 'RAW_TEXT', 'READY']]);
+  });
+
+  it('keeps a single-valued filter as one key and does not retry other 400s', async () => {
+    api.route('GET', KB, { status: 400, json: { success: false, error: 'bad search', request_id: 'req-1' } });
+    await expect(client.listEntries(REPLICA, { status: ['NEW'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(api.requests).toHaveLength(1);
+  });
+});
