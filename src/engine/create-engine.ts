@@ -6,7 +6,7 @@ import type { Extractor } from '../extractors/extraction.js';
 import type { SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
 import type { DocumentRecord, Store } from '../store/store.js';
-import { createJobRunner, reconcileReplica, type ProtocolHooks, type ReconcileReport, type RunSummary, type UploadBudget } from '../uploader/index.js';
+import { createJobRunner, expireDeadLocalLeases, reconcileReplica, type ProtocolHooks, type ReconcileReport, type RunSummary, type UploadBudget } from '../uploader/index.js';
 import { indexSources } from '../uploader/source-index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { summariseState, type EngineSummary } from './engine-summary.js';
@@ -89,6 +89,8 @@ export function createEngine(deps: EngineDeps): Engine {
     runJobs: (options = {}) => runner.runUntilIdle(options),
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {
+      const dead = await expireDeadLocalLeases({ store, now: clock.now() });
+      if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
       const total = { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 0 };
       for (const replicaUUID of new Set(sources.map((source) => source.replicaUUID))) {
         const report = await reconcileReplica({ clock, store, api, log, sources }, replicaUUID, options);
