@@ -2,6 +2,8 @@
  * Extraction benchmark: the shared corpus plus generated ~45 MB PDF and DOCX files, through the
  * worker pool, against pdftotext and pandoc when installed. Prints one table.
  * Usage: npm run bench:extract   (BENCH_MB=45 sets the size of the generated files)
+ * Runs the compiled workers (dist/extractors, after `npm run build`) when present, so that tsx's
+ * start-up and memory overhead is not measured; falls back to the TypeScript sources.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Extraction } from '../src/extractors/extraction.js';
-import { createExtractorPool } from '../src/extractors/pool.js';
+import type { createExtractorPool as CreatePool } from '../src/extractors/pool.js';
 import { loremLines, writePdf } from './support/pdf-writer.js';
 import { writeDocx } from './support/zip-writer.js';
 
@@ -19,6 +21,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = path.resolve(root, '../shared/corpus');
 const targetMb = Number(process.env.BENCH_MB ?? 45);
 const log = pino({ level: 'silent' });
+const compiled = path.join(root, 'dist/extractors/pool.js');
+const useDist = existsSync(compiled) && process.env.BENCH_SOURCES !== '1';
+const { createExtractorPool } = (await import(useDist ? compiled : '../src/extractors/pool.js')) as { createExtractorPool: typeof CreatePool };
+const workers = availableParallelism();
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 type Sample = { file: string; kind: string; bytes: number; ms: number; pages: number; outcome: string; rssMb?: number };
@@ -49,10 +55,12 @@ function corpusFiles(): string[] {
   );
 }
 
+/** One file at a time in a warm pool of one worker per core: a large PDF is split across them. */
 async function timeOne(file: string): Promise<Sample> {
-  const pool = createExtractorPool({ workers: 1, log, sampleIntervalMs: 20, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096 });
+  const pool = createExtractorPool({ workers, log, sampleIntervalMs: 20, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096 });
   try {
-    await pool.extract(path.join(root, 'fixtures/extract/utf8.md')); // warm: worker started, libraries loaded
+    // Warm: every worker started, libraries loaded.
+    await Promise.all(Array.from({ length: workers }, () => pool.extract(path.join(root, 'fixtures/extract/utf8.md'))));
     const t0 = performance.now();
     const r: Extraction = await pool.extract(file);
     return sample(file, r, performance.now() - t0, pool.stats().peakWorkerRssBytes / 1048576);
@@ -87,20 +95,27 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-extract-'));
   try {
     const files = corpusFiles();
+    out(`extractors: ${useDist ? 'compiled dist/extractors (plain node workers)' : 'TypeScript sources through tsx (run `npm run build` to measure the compiled workers)'}; ${workers} workers`);
     out(`corpus: ${files.length} files${files.length ? '' : ' (../shared/corpus not found)'}; generating ${targetMb} MB PDF + DOCX…`);
     const big = generate(dir);
 
-    // Throughput: the whole corpus through a pool with one worker per core.
-    const pool = createExtractorPool({ workers: availableParallelism(), log, taskTimeoutMs: 120_000 });
-    await Promise.all(Array.from({ length: availableParallelism() }, () => pool.extract(path.join(root, 'fixtures/extract/utf8.md'))));
+    // Throughput: the whole corpus through a pool with one worker per core, all workers busy.
+    const pool = createExtractorPool({ workers, log, taskTimeoutMs: 120_000 });
+    await Promise.all(Array.from({ length: workers }, () => pool.extract(path.join(root, 'fixtures/extract/utf8.md'))));
     const t0 = performance.now();
     const results = await Promise.all(files.map((f) => pool.extract(f)));
     const poolMs = performance.now() - t0;
+    const pdfs = files.filter((f) => path.extname(f) === '.pdf');
+    const t1 = performance.now();
+    await Promise.all(pdfs.map((f) => pool.extract(f)));
+    const poolPdfMs = performance.now() - t1;
     const poolRss = pool.stats().peakWorkerRssBytes / 1048576;
     await pool.close();
     const corpusBytes = files.reduce((n, f) => n + statSync(f).size, 0);
     const nativeCorpusMs = files.reduce((n, f) => n + ((path.extname(f) === '.pdf' && havePdftotext) || (path.extname(f) !== '.pdf' && havePandoc) ? (native(f) ?? 0) : 0), 0);
-    out(`corpus through the pool (${availableParallelism()} workers): ${(poolMs / 1000).toFixed(2)} s, ${(corpusBytes / 1048576 / (poolMs / 1000)).toFixed(2)} MB/s, ${results.filter((r) => r.ok).length} ok, peak worker RSS ${poolRss.toFixed(0)} MB; sequential native tools: ${(nativeCorpusMs / 1000).toFixed(2)} s`);
+    const pdftotextMs = havePdftotext ? pdfs.reduce((n, f) => n + (native(f) ?? 0), 0) : 0;
+    out(`corpus through the pool (${workers} workers): ${(poolMs / 1000).toFixed(2)} s, ${(corpusBytes / 1048576 / (poolMs / 1000)).toFixed(2)} MB/s, ${results.filter((r) => r.ok).length} ok, peak worker RSS ${poolRss.toFixed(0)} MB; sequential native tools: ${(nativeCorpusMs / 1000).toFixed(2)} s`);
+    out(`corpus PDFs (${pdfs.length}) through the pool: ${(poolPdfMs / 1000).toFixed(2)} s; sequential pdftotext: ${(pdftotextMs / 1000).toFixed(2)} s; pool/pdftotext time ${pdftotextMs ? (poolPdfMs / pdftotextMs).toFixed(2) : '-'}`);
 
     // Per-file: one file at a time in a warm worker, with its peak RSS.
     const samples: Sample[] = [];

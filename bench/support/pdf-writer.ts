@@ -2,10 +2,17 @@
  * Writes small, valid PDFs by hand (no dependency): Helvetica text pages, blank pages, a fake
  * encryption dictionary. Used by scripts/make-fixtures.ts, the extractor tests and the benchmark.
  */
+import { deflatedZeros } from './zip-writer.js';
+
+/**
+ * A page whose content stream is a few hundred KiB of Flate data inflating to `inflatedBytes`
+ * of zeros (blank to a reader, but the parser has to hold it all): a memory bomb.
+ */
+export type BombPage = { inflatedBytes: number };
 
 export type PdfSpec = {
   /** Text lines per page; an empty array is a blank page. */
-  pages: string[][];
+  pages: (string[] | BombPage)[];
   title?: string;
   /** Adds a Standard security handler whose user password is unknown: readers must ask for it. */
   encrypted?: boolean;
@@ -19,6 +26,12 @@ export function writePdf(spec: PdfSpec): Buffer {
   const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
   const kids: number[] = [];
   for (const lines of spec.pages) {
+    if (!Array.isArray(lines)) {
+      const zlib = Buffer.concat([Buffer.from([0x78, 0x9c]), deflatedZeros(lines.inflatedBytes).bytes, Buffer.alloc(4)]).toString('latin1');
+      const content = add(`<< /Length ${zlib.length} /Filter /FlateDecode >>\nstream\n${zlib}\nendstream`);
+      kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 842] /Contents ${content} 0 R >>`));
+      continue;
+    }
     const ops = lines.length
       ? `BT /F1 11 Tf 14 TL 56 780 Td ${lines.map((l) => `(${escapePdf(l)}) Tj T*`).join(' ')} ET`
       : '';

@@ -6,20 +6,30 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { reject, type Rejected } from './extraction.js';
+import { loadPdfjsRuntime } from './pdfjs-runtime.js';
 
-export type PdfText = { ok: true; text: string; pages: number; title?: string };
+export type PdfText = { ok: true; split?: undefined; text: string; pages: number; title?: string };
 
+/** Returned instead of text when `splitIf` accepted the page count: the caller fans the pages out. */
+export type PdfSplit = { ok: true; split: true; pages: number; title?: string };
+
+/** 1-based, inclusive. */
 export type PdfRange = { first: number; last: number };
 
-type PdfParseModule = typeof import('pdf-parse');
-
-let loaded: Promise<PdfParseModule> | undefined;
+export type PdfOptions = {
+  /** Only these pages; the title is not read then. */
+  range?: PdfRange;
+  /**
+   * The caller no longer needs `bytes`: pdf.js may take (detach) them instead of a 45 MB copy.
+   * The caller must have read `bytes.length` before.
+   */
+  consume?: boolean;
+  /** Asked once the page count is known; true stops here with a PdfSplit. */
+  splitIf?: (pages: number) => boolean;
+};
 
 /** Loads pdf-parse once per process; workers call this at start-up to pay the cost early. */
-export function loadPdfParse(): Promise<PdfParseModule> {
-  loaded ??= import('pdf-parse');
-  return loaded;
-}
+export const loadPdfParse = loadPdfjsRuntime;
 
 const pdfjsRoot = (() => {
   const require = createRequire(import.meta.url);
@@ -33,12 +43,14 @@ export const PDFJS_DATA = Object.freeze({
 });
 
 const WARNINGS = 1;
+/** Pages per getText call: bounds what one call holds while still amortising its overhead. */
+const PAGES_PER_CHUNK = 64;
 
-export async function extractPdf(bytes: Uint8Array, range?: PdfRange): Promise<PdfText | Rejected> {
+export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): Promise<PdfText | PdfSplit | Rejected> {
   const { PDFParse } = await loadPdfParse();
   const parser = new PDFParse({
-    // pdf.js may transfer (detach) the buffer it is given; the caller still needs its bytes.
-    data: new Uint8Array(bytes),
+    // A plain view (not a Buffer, which pdf-parse would copy) when the bytes may be consumed.
+    data: options.consume ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes),
     isEvalSupported: false,
     cMapUrl: PDFJS_DATA.cMapUrl,
     cMapPacked: true,
@@ -46,11 +58,18 @@ export async function extractPdf(bytes: Uint8Array, range?: PdfRange): Promise<P
     verbosity: WARNINGS,
   });
   try {
-    const info = range ? undefined : await parser.getInfo();
-    const result = await parser.getText({ pageJoiner: '', ...(range ?? {}) });
-    const text = result.pages.map((p) => p.text).join('\n\n');
-    const title = typeof info?.info?.Title === 'string' ? info.info.Title.trim() : '';
-    return { ok: true, text, pages: result.total, ...(title ? { title } : {}) };
+    const info = await parser.getInfo();
+    const total = info.total;
+    const title = !options.range && typeof info.info?.Title === 'string' ? info.info.Title.trim() : '';
+    if (options.splitIf?.(total)) return { ok: true, split: true, pages: total, ...(title ? { title } : {}) };
+    const first = Math.max(1, options.range?.first ?? 1);
+    const last = Math.min(total, options.range?.last ?? total);
+    const texts: string[] = [];
+    for (let from = first; from <= last; from += PAGES_PER_CHUNK) {
+      const chunk = await parser.getText({ pageJoiner: '', first: from, last: Math.min(last, from + PAGES_PER_CHUNK - 1) });
+      for (const page of chunk.pages) texts.push(page.text);
+    }
+    return { ok: true, text: texts.join('\n\n'), pages: total, ...(title ? { title } : {}) };
   } catch (error) {
     return classifyPdfError(error);
   } finally {

@@ -4,16 +4,24 @@
  * runs past its time or memory bound, or crashes its worker, gets TIMEOUT or TOO_COMPLEX, the
  * worker is replaced, and the other tasks carry on. Child processes rather than worker threads
  * because only a process can be killed mid-parse with its native memory reclaimed.
+ *
+ * A large PDF is extracted page-parallel: the worker that opens it answers with a plan (page
+ * count, hash) instead of text, and its page ranges go to the front of the queue, one per idle
+ * worker. Each part has the same time and memory bounds as a file; the first failing part fails
+ * the file with its reason. The parts' texts are joined and normalised here, in page order.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { formatBytes } from './detect.js';
-import { DEFAULT_LIMITS, reject, type Extraction, type ExtractLimits, type ExtractOptions, type Extractor } from './extraction.js';
+import { reject, type Extraction, type ExtractLimits, type ExtractOptions, type Extractor, type Rejected } from './extraction.js';
+import type { PdfRange } from './pdf.js';
+import { isSplitPlan, joinParts, partFailure, planRanges, type PdfPartResult, type PdfSplitPlan, type SplitRule } from './pdf-split.js';
+import { definedOnly, normaliseOptions } from './pool-config.js';
 import { readRssBytes } from './process-memory.js';
-import { isWorkerMessage, type WorkerMessage } from './worker-protocol.js';
+import { changedSince } from './read-once.js';
+import { forkWorker } from './worker-process.js';
+import { isWorkerMessage, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
 export type ExtractorPoolOptions = Partial<ExtractLimits> & {
   /** Worker processes; default one per core. */
@@ -24,11 +32,23 @@ export type ExtractorPoolOptions = Partial<ExtractLimits> & {
   maxWorkerMemoryMb?: number;
   /** How often a busy worker's RSS is sampled, default 50 ms. */
   sampleIntervalMs?: number;
+  /**
+   * Which PDFs are extracted page-parallel across idle workers (default ≥ 2 MiB and ≥ 50 pages);
+   * false turns it off. Never with one worker.
+   */
+  pdfSplit?: Partial<SplitRule> | false;
   log: Logger;
   clock?: Clock;
 };
 
-export type PoolStats = { peakWorkerRssBytes: number; workersStarted: number; tasks: number };
+export type PoolStats = {
+  peakWorkerRssBytes: number;
+  workersStarted: number;
+  /** Tasks sent to workers: one per file, plus one per part of a split PDF. */
+  tasks: number;
+  /** PDFs extracted page-parallel. */
+  splitFiles: number;
+};
 
 export type ExtractorPool = Extractor & {
   close(): Promise<void>;
@@ -36,15 +56,20 @@ export type ExtractorPool = Extractor & {
   [Symbol.asyncDispose](): Promise<void>;
 };
 
+type Job = { type: 'extract'; split?: SplitRule } | { type: 'extract-part'; range: PdfRange; sha256: string };
+type Reply = Extraction | PdfSplitPlan | PdfPartResult;
+type Settled = { reply: Reply; warnings: string[] };
+
 type Task = {
   id: number;
   path: string;
   limits: ExtractLimits;
-  resolve: (extraction: Extraction) => void;
+  job: Job;
+  resolve: (settled: Settled) => void;
   reject: (error: Error) => void;
 };
 
-type Slot = { child: ChildProcess; ready: boolean; task?: Task; settled?: boolean; stderrTail: string; abort?: AbortController };
+type Slot = { child: ChildProcess; ready: boolean; dying?: boolean; task?: Task; settled?: boolean; stderrTail: string; abort?: AbortController };
 
 export class PoolClosedError extends Error {
   readonly code = 'POOL_CLOSED';
@@ -61,7 +86,7 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
   const slots = new Set<Slot>();
   let nextId = 1;
   let closed = false;
-  const stats: PoolStats = { peakWorkerRssBytes: 0, workersStarted: 0, tasks: 0 };
+  const stats: PoolStats = { peakWorkerRssBytes: 0, workersStarted: 0, tasks: 0, splitFiles: 0 };
 
   const spawn = (): void => {
     const slot: Slot = { child: forkWorker(config.maxWorkerMemoryMb), ready: false, stderrTail: '' };
@@ -86,29 +111,27 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
     }
     const task = slot.task;
     if (!task || task.id !== message.id || slot.settled) return;
-    const extraction = message.warnings.length
-      ? { ...message.extraction, warnings: [...(message.extraction.warnings ?? []), ...message.warnings] }
-      : message.extraction;
     if (message.warnings.length) log.debug({ path: task.path, warnings: message.warnings }, 'parser warnings');
-    finish(slot, extraction);
+    finish(slot, message.type === 'result' ? message.extraction : message.part, message.warnings);
     dispatch();
   };
 
-  const finish = (slot: Slot, extraction: Extraction): void => {
+  const finish = (slot: Slot, reply: Reply, warnings: string[] = []): void => {
     const task = slot.task;
     if (!task || slot.settled) return;
     slot.settled = true;
     slot.abort?.abort();
     slot.task = undefined;
-    task.resolve(extraction);
+    task.resolve({ reply, warnings });
   };
 
   /** Kills a worker for a reason that belongs to its current file; a fresh worker replaces it. */
-  const fail = (slot: Slot, extraction: Extraction): void => {
-    log.warn({ path: slot.task?.path, reason: extraction.ok ? undefined : extraction.reason }, 'extractor worker killed');
-    finish(slot, extraction);
+  const fail = (slot: Slot, rejected: Rejected): void => {
+    log.warn({ path: slot.task?.path, reason: rejected.reason }, 'extractor worker killed');
+    finish(slot, rejected);
     // Out of rotation now: the exit event comes later, and no task may land on a dying worker.
     slot.ready = false;
+    slot.dying = true;
     slot.child.kill('SIGKILL');
   };
 
@@ -164,12 +187,85 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
       slot.task = task;
       slot.settled = false;
       stats.tasks++;
-      slot.child.send({ type: 'extract', id: task.id, path: task.path, limits: task.limits });
+      const message: TaskMessage = { id: task.id, path: task.path, limits: task.limits, ...task.job };
+      slot.child.send(message);
       void watch(slot, task);
     }
   };
 
+  /** Free workers, counting those still starting: they take queued parts as soon as they are ready. */
+  const idleWorkers = (): number => [...slots].filter((s) => !s.task && !s.dying && s.child.connected).length;
+
+  const newTask = (path: string, limits: ExtractLimits, job: Job): { task: Task; settled: Promise<Settled> } => {
+    let task!: Task;
+    const settled = new Promise<Settled>((resolve, rejectTask) => {
+      task = { id: nextId++, path, limits, job, resolve, reject: rejectTask };
+    });
+    return { task, settled };
+  };
+
+  const extractWhole = async (path: string, limits: ExtractLimits): Promise<Extraction> => {
+    const split = config.split && config.workers > 1 ? config.split : undefined;
+    const { task, settled } = newTask(path, limits, { type: 'extract', ...(split ? { split } : {}) });
+    queue.push(task);
+    dispatch();
+    const { reply, warnings } = await settled;
+    if (isSplitPlan(reply)) return extractSplit(path, limits, reply, warnings);
+    const extraction = reply as Extraction;
+    return warnings.length ? { ...extraction, warnings: [...(extraction.warnings ?? []), ...warnings] } : extraction;
+  };
+
+  /** The parts go first in the queue: their file is already under way. */
+  const extractSplit = async (path: string, limits: ExtractLimits, plan: PdfSplitPlan, warnings: string[]): Promise<Extraction> => {
+    stats.splitFiles++;
+    const ranges = planRanges(plan.pages, Math.max(1, idleWorkers()));
+    const parts = ranges.map((range) => newTask(path, limits, { type: 'extract-part', range, sha256: plan.sha256 }));
+    queue.unshift(...parts.map((p) => p.task));
+    dispatch();
+    log.debug({ path, pages: plan.pages, parts: ranges.length }, 'pdf split across workers');
+    const texts = await allPartsOrFirstFailure(parts.map((p) => p.settled), warnings);
+    if (!Array.isArray(texts)) {
+      // Parts still queued would be wasted work; running ones finish within their own bounds.
+      for (const { task } of parts) {
+        const at = queue.indexOf(task);
+        if (at >= 0) queue.splice(at, 1);
+      }
+      return partFailure(plan, texts);
+    }
+    const unstable = await changedSince(path, plan.identity);
+    return unstable ?? joinParts(plan, texts, warnings);
+  };
+
   for (let i = 0; i < config.workers; i++) spawn();
+
+  const allPartsOrFirstFailure = (settled: Promise<Settled>[], warnings: string[]): Promise<string[] | PdfPartResult & { ok: false }> =>
+    new Promise((resolve, rejectAll) => {
+      const texts: string[] = [];
+      let left = settled.length;
+      let done = false;
+      settled.forEach((promise, i) => {
+        promise.then(
+          ({ reply, warnings: more }) => {
+            if (done) return;
+            const part = reply as PdfPartResult;
+            if (!part.ok) {
+              done = true;
+              return resolve(part);
+            }
+            texts[i] = part.text;
+            for (const w of more) if (!warnings.includes(w)) warnings.push(w);
+            if (--left === 0) {
+              done = true;
+              resolve(texts);
+            }
+          },
+          (error: Error) => {
+            if (!done) rejectAll(error);
+            done = true;
+          },
+        );
+      });
+    });
 
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -196,57 +292,10 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
   return {
     extract(path: string, opts?: ExtractOptions): Promise<Extraction> {
       if (closed) return Promise.reject(new PoolClosedError());
-      return new Promise<Extraction>((resolve, rejectTask) => {
-        queue.push({ id: nextId++, path, limits: { ...config.limits, ...definedOnly(opts) }, resolve, reject: rejectTask });
-        dispatch();
-      });
+      return extractWhole(path, { ...config.limits, ...definedOnly(opts) });
     },
     close,
     stats: () => ({ ...stats }),
     [Symbol.asyncDispose]: close,
   };
-}
-
-type PoolConfig = {
-  workers: number;
-  taskTimeoutMs: number;
-  maxWorkerMemoryMb: number;
-  sampleIntervalMs: number;
-  limits: ExtractLimits;
-};
-
-function normaliseOptions(options: ExtractorPoolOptions): Readonly<PoolConfig> {
-  const positive = (key: string, value: number | undefined, fallback: number): number => {
-    const v = value ?? fallback;
-    if (!Number.isFinite(v) || v <= 0) throw new TypeError(`Expected \`${key}\` to be a finite number > 0, got \`${String(value)}\``);
-    return v;
-  };
-  return Object.freeze({
-    workers: Math.floor(positive('workers', options.workers, availableParallelism())),
-    taskTimeoutMs: positive('taskTimeoutMs', options.taskTimeoutMs, 60_000),
-    maxWorkerMemoryMb: positive('maxWorkerMemoryMb', options.maxWorkerMemoryMb, 1024),
-    sampleIntervalMs: positive('sampleIntervalMs', options.sampleIntervalMs, 50),
-    limits: Object.freeze({
-      maxFileBytes: positive('maxFileBytes', options.maxFileBytes, DEFAULT_LIMITS.maxFileBytes),
-      maxUncompressedBytes: positive('maxUncompressedBytes', options.maxUncompressedBytes, DEFAULT_LIMITS.maxUncompressedBytes),
-      maxZipEntries: positive('maxZipEntries', options.maxZipEntries, DEFAULT_LIMITS.maxZipEntries),
-    }),
-  });
-}
-
-function definedOnly(opts: ExtractOptions | undefined): ExtractOptions {
-  return Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined));
-}
-
-/** Works from compiled dist/ (worker.js) and from TypeScript sources under vitest/tsx (worker.ts). */
-function forkWorker(maxWorkerMemoryMb: number): ChildProcess {
-  const self = fileURLToPath(import.meta.url);
-  const fromSource = self.endsWith('.ts');
-  const script = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
-  const heap = `--max-old-space-size=${Math.max(64, Math.floor(maxWorkerMemoryMb))}`;
-  return fork(script, [], {
-    execArgv: fromSource ? ['--import', 'tsx', heap] : [heap],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    serialization: 'advanced',
-  });
 }

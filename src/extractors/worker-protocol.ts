@@ -1,18 +1,27 @@
 /** Messages between the pool (parent) and an extraction worker process, over the IPC channel. */
 import type { Extraction, ExtractLimits } from './extraction.js';
+import type { PdfRange } from './pdf.js';
+import type { PdfPartResult, PdfSplitPlan, SplitRule } from './pdf-split.js';
 
-export type TaskMessage = { type: 'extract'; id: number; path: string; limits: ExtractLimits };
+export type TaskMessage =
+  /** A whole file; with `split`, a large PDF may come back as a plan instead of text. */
+  | { type: 'extract'; id: number; path: string; limits: ExtractLimits; split?: SplitRule }
+  /** One page range of a planned PDF; `sha256` is the planned file's, to catch a changed file. */
+  | { type: 'extract-part'; id: number; path: string; limits: ExtractLimits; range: PdfRange; sha256: string };
 
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; extraction: Extraction; warnings: string[] };
+  | { type: 'result'; id: number; extraction: Extraction | PdfSplitPlan; warnings: string[] }
+  | { type: 'part-result'; id: number; part: PdfPartResult; warnings: string[] };
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'ready' || type === 'result';
+  return type === 'ready' || type === 'result' || type === 'part-result';
 }
 
 export function isTaskMessage(value: unknown): value is TaskMessage {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'extract';
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'extract' || type === 'extract-part';
 }

@@ -1,11 +1,13 @@
 /**
  * Entry point of an extraction worker process (forked by the pool). Loads the parsers once, then
- * extracts one file at a time on request. pdf.js reports its warnings through console.log; this
- * process's stdout is nobody's output, so it is captured and returned with the task's result.
+ * extracts one file (or one page range of a large PDF) at a time on request. pdf.js reports its
+ * warnings through console.log; this process's stdout is nobody's output, so it is captured and
+ * returned with the task's result.
  */
 import { loadMammoth } from './docx.js';
-import { extractFile } from './extract-file.js';
-import { reject, type Extraction } from './extraction.js';
+import { extractFileOrSplit } from './extract-file.js';
+import { reject, type Rejected } from './extraction.js';
+import { extractPdfPart } from './pdf-part.js';
 import { loadPdfParse } from './pdf.js';
 import { isTaskMessage, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
@@ -13,6 +15,7 @@ const MAX_WARNINGS = 20;
 let captured: string[] = [];
 
 process.stdout.write = ((chunk: string | Uint8Array) => {
+  if (captured.length >= MAX_WARNINGS * 4) return true;
   for (const line of String(chunk).split('\n')) {
     const text = line.replace(/^Warning:\s*/, '').trim();
     if (text && captured.length < MAX_WARNINGS * 4 && !captured.includes(text)) captured.push(text);
@@ -26,16 +29,27 @@ function send(message: WorkerMessage): void {
 
 async function handle(task: TaskMessage): Promise<void> {
   captured = [];
-  let extraction: Extraction;
+  if (task.type === 'extract-part') {
+    const part = await guarded(() => extractPdfPart(task.path, task.range, task.sha256, task.limits.maxFileBytes));
+    send({ type: 'part-result', id: task.id, part, warnings: warnings() });
+    return;
+  }
+  const extraction = await guarded(() => extractFileOrSplit(task.path, task.limits, task.split));
+  send({ type: 'result', id: task.id, extraction, warnings: warnings() });
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T | Rejected> {
   try {
-    extraction = await extractFile(task.path, task.limits);
+    return await work();
   } catch (error) {
     // A parser bug must cost this file, not the worker.
     const message = error instanceof Error ? error.message : String(error);
-    extraction = reject('CORRUPT', `the extractor failed on this file (${message.slice(0, 160)}); report it if the file is valid`);
+    return reject('CORRUPT', `the extractor failed on this file (${message.slice(0, 160)}); report it if the file is valid`);
   }
-  const warnings = captured.slice(0, MAX_WARNINGS).map((w) => `pdf.js: ${w}`);
-  send({ type: 'result', id: task.id, extraction, warnings });
+}
+
+function warnings(): string[] {
+  return captured.slice(0, MAX_WARNINGS).map((w) => `pdf.js: ${w}`);
 }
 
 // One task at a time: the pool never sends a second before the first result, but be safe.

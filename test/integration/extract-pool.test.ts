@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writePdf } from '../../bench/support/pdf-writer.js';
 import { deflatedZeros, docxEntries, writeDocx, writeZip } from '../../bench/support/zip-writer.js';
 import { extractFile } from '../../src/extractors/extract-file.js';
 import type { Extraction } from '../../src/extractors/extraction.js';
@@ -169,10 +170,12 @@ describe('isolation', () => {
   });
 
   it('kills a worker above its memory bound with TOO_COMPLEX while other tasks finish', async () => {
-    // An idle worker running TS sources through tsx sits near 250 MB; this 400-page PDF peaks near 400 MB.
-    const tight = createExtractorPool({ workers: 1, log, maxWorkerMemoryMb: 320, taskTimeoutMs: 20_000 });
+    // An idle worker running TS sources through tsx sits near 330 MB; this page inflates to 768 MiB.
+    const bomb = path.join(tmp, 'flate-bomb.pdf');
+    await writeFile(bomb, writePdf({ pages: [['a page of text'], { inflatedBytes: 768 * 1024 * 1024 }] }));
+    const tight = createExtractorPool({ workers: 1, log, maxWorkerMemoryMb: 640, taskTimeoutMs: 20_000 });
     try {
-      const big = await tight.extract(fx('many-pages.pdf'));
+      const big = await tight.extract(bomb);
       expect(big).toMatchObject({ ok: false, reason: 'TOO_COMPLEX' });
       expect(await tight.extract(fx('text.docx'))).toMatchObject({ ok: true });
     } finally {

@@ -1,0 +1,17 @@
+/**
+ * Page-parallel PDF extraction, the worker half: read the file again, make sure it is the very
+ * file that was planned (same hash), and extract one page range of it.
+ */
+import { sha256Hex } from './normalise.js';
+import { extractPdf, type PdfRange } from './pdf.js';
+import type { PdfPartResult } from './pdf-split.js';
+import { readOnce, unstable } from './read-once.js';
+
+export async function extractPdfPart(filePath: string, range: PdfRange, sha256: string, maxFileBytes: number): Promise<PdfPartResult> {
+  const read = await readOnce(filePath, maxFileBytes);
+  if (!read.ok) return read;
+  if (sha256Hex(read.bytes) !== sha256) return unstable();
+  const pdf = await extractPdf(read.bytes, { range, consume: true });
+  if (!pdf.ok) return pdf;
+  return { ok: true, text: pdf.split ? '' : pdf.text };
+}

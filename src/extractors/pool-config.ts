@@ -1,0 +1,44 @@
+/** The pool's options, validated and defaulted once, then frozen. */
+import { availableParallelism } from 'node:os';
+import { DEFAULT_LIMITS, type ExtractLimits, type ExtractOptions } from './extraction.js';
+import { DEFAULT_SPLIT_RULE, type SplitRule } from './pdf-split.js';
+import type { ExtractorPoolOptions } from './pool.js';
+
+export type PoolConfig = {
+  workers: number;
+  taskTimeoutMs: number;
+  maxWorkerMemoryMb: number;
+  sampleIntervalMs: number;
+  split: SplitRule | undefined;
+  limits: ExtractLimits;
+};
+
+export function normaliseOptions(options: ExtractorPoolOptions): Readonly<PoolConfig> {
+  const positive = (key: string, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (!Number.isFinite(v) || v <= 0) throw new TypeError(`Expected \`${key}\` to be a finite number > 0, got \`${String(value)}\``);
+    return v;
+  };
+  return Object.freeze({
+    workers: Math.floor(positive('workers', options.workers, availableParallelism())),
+    taskTimeoutMs: positive('taskTimeoutMs', options.taskTimeoutMs, 60_000),
+    maxWorkerMemoryMb: positive('maxWorkerMemoryMb', options.maxWorkerMemoryMb, 1024),
+    sampleIntervalMs: positive('sampleIntervalMs', options.sampleIntervalMs, 50),
+    split:
+      options.pdfSplit === false
+        ? undefined
+        : Object.freeze({
+            minBytes: positive('pdfSplit.minBytes', options.pdfSplit?.minBytes, DEFAULT_SPLIT_RULE.minBytes),
+            minPages: positive('pdfSplit.minPages', options.pdfSplit?.minPages, DEFAULT_SPLIT_RULE.minPages),
+          }),
+    limits: Object.freeze({
+      maxFileBytes: positive('maxFileBytes', options.maxFileBytes, DEFAULT_LIMITS.maxFileBytes),
+      maxUncompressedBytes: positive('maxUncompressedBytes', options.maxUncompressedBytes, DEFAULT_LIMITS.maxUncompressedBytes),
+      maxZipEntries: positive('maxZipEntries', options.maxZipEntries, DEFAULT_LIMITS.maxZipEntries),
+    }),
+  });
+}
+
+export function definedOnly(opts: ExtractOptions | undefined): ExtractOptions {
+  return Object.fromEntries(Object.entries(opts ?? {}).filter(([, v]) => v !== undefined));
+}

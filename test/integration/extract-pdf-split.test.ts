@@ -1,0 +1,95 @@
+/**
+ * Page-parallel PDF extraction through the real pool: a large PDF split across workers must give
+ * exactly what one worker gives, and a failing part must fail the file without hurting the pool.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loremLines, writePdf } from '../../bench/support/pdf-writer.js';
+import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
+
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/extract');
+const log = pino({ level: 'silent' });
+const MiB = 1024 * 1024;
+/** Small thresholds so a test-sized PDF is split; the default is ≥ 2 MiB and ≥ 50 pages. */
+const SPLIT_SMALL = { minBytes: 1, minPages: 40 };
+
+let tmp: string;
+let book: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(tmpdir(), 'extract-split-'));
+  book = path.join(tmp, 'book.pdf');
+  // Pages differ, and some are blank, so a part joined out of order or twice would show.
+  const pages = Array.from({ length: 120 }, (_, i) => (i % 37 === 5 ? [] : [`Page ${i + 1} begins.`, ...loremLines(8, i + 1)]));
+  await writeFile(book, writePdf({ pages, title: 'Split Handbook' }));
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function withPool<T>(options: Parameters<typeof createExtractorPool>[0], use: (pool: ExtractorPool) => Promise<T>): Promise<T> {
+  const pool = createExtractorPool(options);
+  try {
+    return await use(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+describe('page-parallel PDF extraction', () => {
+  it('gives the same text, hashes, pages and title as one worker', async () => {
+    const single = await withPool({ workers: 1, log }, (pool) => pool.extract(book));
+    const { split, stats } = await withPool({ workers: 3, log, pdfSplit: SPLIT_SMALL }, async (pool) => ({
+      split: await pool.extract(book),
+      stats: pool.stats(),
+    }));
+    if (!single.ok || !split.ok) throw new Error(`not extracted: ${JSON.stringify([single, split]).slice(0, 300)}`);
+    expect(stats.splitFiles).toBe(1);
+    expect(stats.tasks).toBeGreaterThanOrEqual(3);
+    expect(split).toEqual(single);
+    expect(split).toMatchObject({ pages: 120, title: 'Split Handbook' });
+    expect(split.text.indexOf('Page 61 begins.')).toBeGreaterThan(split.text.indexOf('Page 60 begins.'));
+  });
+
+  it('keeps small PDFs in one worker', async () => {
+    const stats = await withPool({ workers: 2, log }, async (pool) => {
+      expect(await pool.extract(book)).toMatchObject({ ok: true, pages: 120 });
+      expect(await pool.extract(path.join(fixtures, 'text.pdf'))).toMatchObject({ ok: true, pages: 2 });
+      return pool.stats();
+    });
+    expect(stats).toMatchObject({ splitFiles: 0, tasks: 2 });
+  });
+
+  it('fails the whole file when one part exceeds the memory bound, and the pool carries on', async () => {
+    const file = path.join(tmp, 'bomb-late.pdf');
+    const pages = Array.from({ length: 100 }, (_, i) => (i === 80 ? { inflatedBytes: 768 * MiB } : loremLines(6, i + 1)));
+    await writeFile(file, writePdf({ pages }));
+    // Idle TS workers (tsx) sit near 330 MB; the bomb page alone inflates to 768 MiB.
+    await withPool({ workers: 2, log, maxWorkerMemoryMb: 640, taskTimeoutMs: 20_000, pdfSplit: SPLIT_SMALL }, async (pool) => {
+      const r = await pool.extract(file);
+      expect(r).toMatchObject({ ok: false, reason: 'TOO_COMPLEX', kind: 'pdf' });
+      expect(!r.ok && r.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(pool.stats().splitFiles).toBe(1);
+      expect(await pool.extract(book)).toMatchObject({ ok: true, pages: 120 });
+      expect(await pool.extract(path.join(fixtures, 'text.docx'))).toMatchObject({ ok: true });
+      expect(pool.stats().workersStarted).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  it('fails the whole file with TIMEOUT when a part runs past the time limit', async () => {
+    const file = path.join(tmp, 'long.pdf');
+    // Opening it and planning takes a fraction of the limit; extracting half of its pages, several times it.
+    await writeFile(file, writePdf({ pages: Array.from({ length: 2000 }, (_, i) => loremLines(40, i + 1)) }));
+    await withPool({ workers: 2, log, taskTimeoutMs: 1500, pdfSplit: SPLIT_SMALL }, async (pool) => {
+      const r = await pool.extract(file);
+      expect(r).toMatchObject({ ok: false, reason: 'TIMEOUT', kind: 'pdf' });
+      expect(pool.stats().splitFiles).toBe(1);
+      expect(await pool.extract(path.join(fixtures, 'utf8.md'))).toMatchObject({ ok: true });
+    });
+  });
+});
