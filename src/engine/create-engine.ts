@@ -53,7 +53,9 @@ export interface Engine {
 /** Wires the ports once (STYLE rule 3). */
 export function createEngine(deps: EngineDeps): Engine {
   const { clock, store, api, extractor, config, owner } = deps;
-  const log = deps.log.child({ component: 'engine' });
+  // Sub-modules add their own `component`; only the engine's own lines say 'engine'.
+  const root = deps.log;
+  const log = root.child({ component: 'engine' });
   const budget: UploadBudget = {
     scope: budgetScope(config.api.baseUrl),
     limit: config.limits.uploadsPerHour,
@@ -65,7 +67,7 @@ export function createEngine(deps: EngineDeps): Engine {
     clock,
     store,
     api,
-    log,
+    log: root,
     sources,
     extractor,
     budget,
@@ -77,7 +79,7 @@ export function createEngine(deps: EngineDeps): Engine {
     clock,
     store,
     api,
-    log,
+    log: root,
     ...pollPolicyFromConfig(config),
     fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
   });
@@ -85,7 +87,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     budget,
-    syncPass: (options = {}) => runSyncPass({ clock, store, extractor, log, config }, options),
+    syncPass: (options = {}) => runSyncPass({ clock, store, extractor, log: root, config }, options),
     runJobs: (options = {}) => runner.runUntilIdle(options),
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {
@@ -93,7 +95,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
       const total = { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 0 };
       for (const replicaUUID of new Set(sources.map((source) => source.replicaUUID))) {
-        const report = await reconcileReplica({ clock, store, api, log, sources }, replicaUUID, options);
+        const report = await reconcileReplica({ clock, store, api, log: root, sources }, replicaUUID, options);
         total.adopted += report.adopted;
         total.deletedOrphans += report.deletedOrphans;
         total.requeued += report.requeued;
