@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -34,20 +35,36 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const inMemory = options.path === ':memory:';
   const path = inMemory ? options.path : resolve(options.path);
   const log = options.log?.child({ component: 'store' });
-  let db: Database.Database | undefined;
-  try {
-    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { timeout: busyTimeoutMs });
-    configure(db, busyTimeoutMs, inMemory);
-    checkIntegrity(db, path);
-    const migrated = migrate(db, path);
-    if (migrated.from !== migrated.to) log?.info({ path, from: migrated.from, to: migrated.to }, 'state store migrated');
-    log?.debug({ path }, 'state store open');
-    return new SqliteStore(new SqlRunner(db), path, log);
-  } catch (error) {
-    db?.close();
-    throw toStoreError(error, path);
+  // Switching a brand-new file to WAL while other processes open it too can answer SQLITE_BUSY
+  // without consulting the busy handler; such an open is retried within the busy timeout.
+  const attempts = Math.max(1, Math.ceil(busyTimeoutMs / OPEN_RETRY_MS));
+  for (let attempt = 1; ; attempt++) {
+    let db: Database.Database | undefined;
+    try {
+      if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { timeout: busyTimeoutMs });
+      configure(db, busyTimeoutMs, inMemory);
+      checkIntegrity(db, path);
+      const migrated = migrate(db, path);
+      if (migrated.from !== migrated.to) log?.info({ path, from: migrated.from, to: migrated.to }, 'state store migrated');
+      log?.debug({ path }, 'state store open');
+      return new SqliteStore(new SqlRunner(db), path, log);
+    } catch (error) {
+      db?.close();
+      if (attempt < attempts && isBusy(error)) {
+        await delay(OPEN_RETRY_MS);
+        continue;
+      }
+      throw toStoreError(error, path);
+    }
   }
+}
+
+const OPEN_RETRY_MS = 25;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
 }
 
 function configure(db: Database.Database, busyTimeoutMs: number, inMemory: boolean): void {
