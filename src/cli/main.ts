@@ -6,7 +6,6 @@ import { runCheck } from './commands/check.js';
 import { runSim, type SimFlags } from './commands/sim.js';
 import { runDemo } from './commands/demo.js';
 import { runExtractCommand } from './commands/extract-entry.js';
-import { notBuiltYet } from './commands/not-built-yet.js';
 import { runSyncCommand, type SyncFlags } from './commands/sync.js';
 import { runStatusCommand } from './commands/status.js';
 
@@ -63,16 +62,29 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
   program
     .command('watch')
-    .description('drop-folder daemon: watch every source and keep the replica in sync [not built yet]')
+    .description('drop-folder daemon: watch every source and keep the replica in sync (Ctrl-C stops it)')
     .option('-c, --config <file>', CONFIG_HELP)
-    .action(run(async () => notBuiltYet('watch', ctx.io)));
+    .option('-q, --quiet', 'log warnings and errors only; no banner or progress line')
+    .option('-v, --verbose', 'log debug detail (every change hint, every job run)')
+    .action(
+      run(async () => {
+        const { runWatchCommand } = await import('./commands/watch.js');
+        return runWatchCommand(program.commands.find((c) => c.name() === 'watch')!.opts(), ctx);
+      }),
+    );
 
   program
     .command('schedule')
-    .description('built-in scheduler running the sync pass on a cron expression [not built yet]')
+    .description('built-in scheduler: the sync run on a cron expression, never overlapping (for hosts without cron)')
     .option('-c, --config <file>', CONFIG_HELP)
-    .option('--cron <expression>', 'cron expression, e.g. "*/15 * * * *"')
-    .action(run(async () => notBuiltYet('schedule', ctx.io)));
+    .option('--cron <expression>', 'cron expression in local time, 5 fields or 6 with seconds first, e.g. "*/15 * * * *"')
+    .option('--json', 'print one JSON object per line on stdout (start, each run, skipped ticks, stop)')
+    .action(
+      run(async () => {
+        const { runScheduleCommand } = await import('./commands/schedule.js');
+        return runScheduleCommand(program.commands.find((c) => c.name() === 'schedule')!.opts(), ctx);
+      }),
+    );
 
   program
     .command('status')
@@ -83,10 +95,17 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
   program
     .command('retry')
-    .description('re-queue failed documents (all, or the paths named), resetting attempts [not built yet]')
-    .argument('[paths...]')
+    .description('re-queue failed documents (all, or the paths named) with attempts reset, and resume paused replicas; the next sync uploads them')
+    .argument('[paths...]', 'paths as `status` shows them (optionally prefixed with the source name), or files inside a source folder')
     .option('-c, --config <file>', CONFIG_HELP)
-    .action(run(async () => notBuiltYet('retry', ctx.io)));
+    .option('--json', 'print one JSON object on stdout')
+    .action(
+      run(async () => {
+        const { runRetryCommand } = await import('./commands/retry.js');
+        const cmd = program.commands.find((c) => c.name() === 'retry')!;
+        return runRetryCommand(cmd.args, cmd.opts(), ctx);
+      }),
+    );
 
   program
     .command('check')
@@ -133,8 +152,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
   program
     .command('demo')
-    .description('what `npm start` runs: the built-in simulator and a check of the demo config')
-    .action(run(async () => runDemo(ctx)));
+    .description('what `npm start` runs: the daemon on a temporary copy of fixtures/demo against the built-in simulator')
+    .option('-q, --quiet', 'log warnings and errors only')
+    .option('-v, --verbose', 'log debug detail')
+    .action(run(async () => runDemo(ctx, program.commands.find((c) => c.name() === 'demo')!.opts())));
 
   try {
     if (argv.length === 0) {

@@ -80,6 +80,7 @@ const daemonSchema = object({
   port: integer(0, 65_535).default(0),
   host: nonEmptyString('a host name or IP address').default('127.0.0.1'),
   awaitWriteFinishMs: integer(0).default(2000),
+  rescanMinutes: integer(1).default(10),
 });
 
 const percent = expected('a number from 0 to 100');

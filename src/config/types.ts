@@ -45,6 +45,8 @@ export interface DaemonConfig {
   readonly port: number;
   readonly host: string;
   readonly awaitWriteFinishMs: number;
+  /** Full rescan of every source this often while `watch` runs: the safety net for missed events. */
+  readonly rescanMinutes: number;
 }
 
 export interface SourceConfig {

@@ -1,0 +1,178 @@
+import type { Logger } from 'pino';
+import { systemClock } from '../../clock/clock.js';
+import { ConfigError } from '../../config/errors.js';
+import { createEngine, type Engine } from '../../engine/create-engine.js';
+import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
+import { clockTicks, parseCron, runSchedule, type RunVerdict, type ScheduleReport, type SkippedTick } from '../../engine/scheduler.js';
+import { runSync, type SyncRunResult } from '../../engine/sync-run.js';
+import { createExtractorPool } from '../../extractors/pool.js';
+import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
+import { AUTH_CODES, SensayApiError } from '../../sensay/errors.js';
+import { openSqliteStore, type Store } from '../../store/index.js';
+import { leaseOwnerId } from '../../uploader/index.js';
+import { createApiClient } from '../api-client.js';
+import { openCommandContext } from '../command-context.js';
+import { describeError } from '../error-exit.js';
+import { ExitCode, type CliIo } from '../io.js';
+import type { CliContext } from '../main.js';
+import { iso, type SyncJson } from '../present/sync-report.js';
+
+export type ScheduleFlags = { config?: string; cron?: string; json?: boolean };
+
+const SHOWN_NEXT_RUNS = 3;
+
+/**
+ * `schedule --cron EXPR`: the `sync` run on a cron expression, for hosts without cron. Runs
+ * never overlap (a tick during a run is skipped and logged); a failed run is logged and the
+ * schedule carries on; an authentication failure stops it (exit 3); SIGINT/SIGTERM abandon the
+ * run in hand safely and exit 0. With --json, stdout carries one JSON object per line (NDJSON).
+ */
+export async function runScheduleCommand(flags: ScheduleFlags, ctx: CliContext): Promise<number> {
+  if (flags.cron === undefined) {
+    ctx.io.err('schedule: --cron is required, e.g. --cron "*/15 * * * *" (every 15 minutes)');
+    return ExitCode.USAGE;
+  }
+  const parsed = parseCron(flags.cron, systemClock.now());
+  if (!parsed.ok) {
+    ctx.io.err(`schedule: --cron "${flags.cron}" is not a usable cron expression: ${parsed.detail}`);
+    return ExitCode.USAGE;
+  }
+  const { config, secret, log } = openCommandContext(flags, ctx);
+  if (!secret) {
+    throw new ConfigError({
+      code: 'SECRET_MISSING',
+      summary: 'No organisation secret.',
+      issues: ['set SENSAY_ORGANIZATION_SECRET, or point api.organizationSecretFile at a file holding it'],
+    });
+  }
+  const json = Boolean(flags.json);
+  const store = await openSqliteStore({ path: config.state, log });
+  const engine = createEngine({
+    clock: systemClock,
+    store,
+    api: createApiClient(config, secret, log),
+    extractor: createExtractorPool({ ...poolOptionsFromConfig(config), log }),
+    log,
+    config,
+    owner: leaseOwnerId(),
+  });
+  try {
+    const nextRuns = parsed.schedule.nextRuns(systemClock.now(), SHOWN_NEXT_RUNS).map((at) => new Date(at).toISOString());
+    emit(ctx.io, json, { event: 'schedule', cron: flags.cron, nextRuns }, () =>
+      `schedule   "${flags.cron}" (local time); next runs ${nextRuns.join(', ')}`,
+    );
+    log.info({ cron: flags.cron, nextRuns }, 'schedule started');
+    const run = (signal: AbortSignal, n: number) =>
+      scheduledRun({ engine, store, log, io: ctx.io, json, pollIntervalMs: config.status.pollIntervalSeconds * 1000 }, signal, n);
+    const report = await runSchedule(
+      {
+        clock: systemClock,
+        log,
+        ticks: clockTicks(parsed.schedule, systemClock),
+        run,
+        onSkip: (tick) => presentSkip(tick, json, ctx.io),
+      },
+      ctx.stopSignal ?? new AbortController().signal,
+    );
+    presentStop(report, json, ctx.io);
+    log.info({ ...report }, 'schedule stopped');
+    return report.stoppedBy === 'run' ? ExitCode.AUTH : ExitCode.OK;
+  } finally {
+    await engine.close();
+  }
+}
+
+interface RunDeps {
+  readonly engine: Engine;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly io: CliIo;
+  readonly json: boolean;
+  readonly pollIntervalMs: number;
+}
+
+/** One sync run (what `sync` without --wait does); decides whether the schedule carries on. */
+async function scheduledRun(deps: RunDeps, signal: AbortSignal, n: number): Promise<RunVerdict> {
+  const { io, json, log } = deps;
+  let result: SyncRunResult;
+  try {
+    result = await runSync(deps.engine, systemClock, { wait: false, pollIntervalMs: deps.pollIntervalMs, signal });
+  } catch (error) {
+    if (signal.aborted) return { next: 'continue' };
+    if (isAuthError(error)) return stopForAuth(error, io);
+    const detail = error instanceof SensayApiError ? `${error.code}: ${error.message}` : String(error);
+    emit(io, json, { event: 'run-failed', run: n, error: detail }, () => `${`run ${n}`.padEnd(11)}failed (${detail}); the next tick tries again`);
+    // Thrown on to the scheduler, which logs it and carries on.
+    throw error;
+  }
+  const summary = await runSummary(result, deps.store);
+  log.info({ run: n, ...summary }, 'scheduled run summary');
+  emit(io, json, { event: 'run', run: n, ...summary }, () => runLine(n, summary));
+  if (result.stoppedBy === 'auth' || (result.error && AUTH_CODES.has(result.error.code))) return stopForAuth(result.error, io);
+  if (result.stoppedBy === 'unreachable') {
+    log.warn({ run: n, err: result.error?.toLogFields() }, 'the API was unreachable; the next tick tries again');
+  }
+  return { next: 'continue' };
+}
+
+function isAuthError(error: unknown): error is SensayApiError {
+  return error instanceof SensayApiError && AUTH_CODES.has(error.code);
+}
+
+function stopForAuth(error: SensayApiError | undefined, io: CliIo): RunVerdict {
+  const detail = error ? describeError(error) : 'authentication or permission error';
+  io.err(`${detail}\nschedule stopped: check the organisation secret`);
+  return { next: 'stop', reason: error?.code ?? 'AUTH' };
+}
+
+/** The counts of `sync --json`, for one scheduled run. */
+async function runSummary(result: SyncRunResult, store: Store): Promise<SyncJson> {
+  const { summary } = result;
+  const problems = await problemDocuments(store);
+  return {
+    documents: documentTotals(summary.documents),
+    thisRun: {
+      uploaded: result.jobs.uploaded,
+      recreated: result.polls.recreatesQueued,
+      deleted: result.jobs.deleted,
+      renamed: result.jobs.renamed,
+    },
+    rejected: problems.rejected.map((r) => ({ path: r.path, source: r.source, reason: r.reason, detail: r.detail })),
+    failed: problems.failed.map((f) => ({ path: f.path, source: f.source, error: f.error })),
+    nextUploadAt: iso(summary.nextUploadAt),
+    stoppedBy: result.stoppedBy,
+    budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
+    held: [...result.pass.held],
+    scanProblems: [...result.pass.scanProblems],
+  };
+}
+
+function emit(io: CliIo, json: boolean, record: Record<string, unknown>, human: () => string): void {
+  io.out(json ? JSON.stringify(record) : human());
+}
+
+function runLine(n: number, s: SyncJson): string {
+  const d = s.documents;
+  const t = s.thisRun;
+  return (
+    `run ${n}`.padEnd(11) +
+    `uploaded ${t.uploaded} · recreated ${t.recreated} · deleted ${t.deleted} · renamed ${t.renamed} | ` +
+    `ready ${d.ready} · processing ${d.processing} · queued ${d.queued} · failed ${d.failed} · rejected ${d.rejected} | ` +
+    `budget ${s.budget.remaining}/${s.budget.limit}${s.nextUploadAt ? ` · next upload ${s.nextUploadAt}` : ''}`
+  );
+}
+
+function presentSkip(tick: SkippedTick, json: boolean, io: CliIo): void {
+  const at = new Date(tick.at).toISOString();
+  const since = new Date(tick.runningSince).toISOString();
+  emit(io, json, { event: 'skipped', at, run: tick.run, runningSince: since }, () =>
+    `skipped    tick at ${at}: run ${tick.run} still going (since ${since})`,
+  );
+}
+
+function presentStop(report: ScheduleReport, json: boolean, io: CliIo): void {
+  emit(io, json, { event: 'stopped', ...report }, () => {
+    const why = report.stoppedBy === 'run' ? `stopped by ${report.reason ?? 'a run'}` : report.stoppedBy === 'ended' ? 'no run time left' : 'asked to stop';
+    return `stopped    ${why} after ${report.runs} run${report.runs === 1 ? '' : 's'} (${report.skipped} tick${report.skipped === 1 ? '' : 's'} skipped, ${report.failed} failed)`;
+  });
+}

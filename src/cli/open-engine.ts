@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import { systemClock } from '../clock/clock.js';
+import type { Secret } from '../config/secret.js';
+import type { LoadedConfig } from '../config/types.js';
+import { createEngine, type Engine } from '../engine/create-engine.js';
+import { createExtractorPool } from '../extractors/pool.js';
+import { poolOptionsFromConfig } from '../extractors/pool-options.js';
+import type { SensayClient } from '../sensay/client.js';
+import { openSqliteStore, type SqliteStore } from '../store/index.js';
+import { leaseOwnerId } from '../uploader/index.js';
+import { createApiClient } from './api-client.js';
+
+export interface OpenedEngine {
+  readonly engine: Engine;
+  /** The engine's store, for read-only views (progress, health); `engine.close()` closes it. */
+  readonly store: SqliteStore;
+  /** The engine's API client (as wrapped), for read-only calls; `engine.close()` closes it. */
+  readonly api: SensayClient;
+}
+
+export interface OpenEngineOptions {
+  /** Decorates the API client before the engine gets it (the daemon counts API errors this way). */
+  readonly wrapApi?: (api: SensayClient) => SensayClient;
+}
+
+/**
+ * Builds the engine a long-running command drives, on the system clock: the state store, the
+ * API client and the extractor pool. `engine.close()` closes all three, in that order of need.
+ */
+export async function openEngine(
+  config: LoadedConfig,
+  secret: Secret,
+  log: Logger,
+  options: OpenEngineOptions = {},
+): Promise<OpenedEngine> {
+  const store = await openSqliteStore({ path: config.state, log });
+  const plain = createApiClient(config, secret, log);
+  const api = options.wrapApi ? options.wrapApi(plain) : plain;
+  const engine = createEngine({
+    clock: systemClock,
+    store,
+    api,
+    extractor: createExtractorPool({ ...poolOptionsFromConfig(config), log }),
+    log,
+    config,
+    owner: leaseOwnerId(),
+  });
+  return { engine, store, api };
+}

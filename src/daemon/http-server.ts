@@ -1,0 +1,92 @@
+/**
+ * `GET /healthz` and `GET /metrics` for the daemon, on a plain node:http server. Read-only: each
+ * request reads the durable state through `summary`, so a scrape never waits for the loop.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { EngineSummary } from '../engine/create-engine.js';
+import { healthProblem, healthReport } from './health.js';
+import type { DaemonMetrics } from './metrics.js';
+
+export interface StatusServerOptions {
+  /** 0 picks a free port (read `url`); the `watch` command serves nothing when the config says 0. */
+  readonly port: number;
+  readonly host: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** When the daemon started, for `uptimeSeconds`. */
+  readonly startedAt: number;
+  readonly summary: () => Promise<EngineSummary>;
+  readonly metrics: DaemonMetrics;
+}
+
+export interface StatusServer extends AsyncDisposable {
+  /** e.g. `http://127.0.0.1:9464`. */
+  readonly url: string;
+  /** Stops listening and cuts open connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
+  const log = options.log.child({ component: 'status-server' });
+  const server = createServer((req, res) => {
+    route(req, res, options).catch((err: unknown) => {
+      log.error({ err }, 'status request failed');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  await listen(server, options.port, options.host);
+  const url = originOf(server.address() as AddressInfo);
+  log.info({ url }, 'serving /healthz and /metrics');
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  return { url, close, [Symbol.asyncDispose]: close };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: StatusServerOptions): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (path !== '/healthz' && path !== '/metrics') return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz or /metrics\n');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  }
+  let summary: EngineSummary;
+  try {
+    summary = await options.summary();
+  } catch (error) {
+    options.log.warn({ err: error }, 'health check: the state store cannot be read');
+    const body = healthProblem(error, options.startedAt, options.clock.now());
+    return send(res, 503, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
+  }
+  if (path === '/healthz') {
+    return send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(healthReport(summary, options.startedAt))}\n`);
+  }
+  return send(res, 200, options.metrics.contentType, await options.metrics.render(summary));
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function originOf(address: AddressInfo): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}

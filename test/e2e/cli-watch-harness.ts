@@ -1,0 +1,71 @@
+/**
+ * A long-running CLI process for the daemon's end-to-end tests: read its output while it runs,
+ * wait for something to show up, signal it, and time its exit.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { BUILT_CLI, PROJECT_ROOT } from '../support/run-cli.js';
+
+export interface LiveCli {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves once `check` holds (polled every 50 ms); rejects with the output after `timeoutMs`. */
+  until(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /** Sends the signal; resolves with the exit and how long it took after the signal. */
+  stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function spawnCli(args: string[], env: Record<string, string>, options: { killAfterMs?: number } = {}): LiveCli {
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // A daemon that never stops must not outlive the test run.
+  const guard = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal });
+    });
+  });
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async until(what, check, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (done) throw new Error(`the CLI exited while waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr.slice(-4000)}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr.slice(-4000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop(signal) {
+      const started = Date.now();
+      if (!done) child.kill(signal);
+      const exit = await exited;
+      return { ...exit, ms: Date.now() - started };
+    },
+    exited,
+  };
+}
+
+/** A port free right now on 127.0.0.1 (the daemon reads its port from the config; 0 there means off). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
