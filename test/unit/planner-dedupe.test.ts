@@ -117,7 +117,7 @@ describe('planner: known duplicates follow their original', () => {
   });
 
   it('keeps a duplicate whose original’s delete is held by the valve', () => {
-    const result = planFor({ files: [seen(dup)], known: [original, dup] });
+    const result = planFor({ sources: [source({ maxDeletePercent: 0 })], files: [seen(dup)], known: [original, dup] });
     expect(result.held).toHaveLength(1);
     expect(lines(result)).toEqual(['none a.md DELETE_HELD', 'none copy.md DUPLICATE']);
   });

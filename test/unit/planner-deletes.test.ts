@@ -67,6 +67,10 @@ describe('planner: the mass-delete valve', () => {
     { knownCount: 9, deleted: 2, held: true, label: 'just above 20 % (2 of 9 = 22.2 %)' },
     { knownCount: 100, deleted: 21, held: true, label: 'just above 20 % (21 of 100)' },
     { knownCount: 4, deleted: 4, held: true, label: 'everything (an unmounted share)' },
+    { knownCount: 3, deleted: 1, held: false, label: 'a single file of a small folder (1 of 3 = 33 %)' },
+    { knownCount: 2, deleted: 1, held: false, label: 'a single file of two (50 %)' },
+    { knownCount: 1, deleted: 1, held: true, label: 'the only document (the source would be emptied)' },
+    { knownCount: 3, deleted: 2, held: true, label: 'two of three (66.7 %)' },
   ])('$label → held: $held', ({ knownCount, deleted, held }) => {
     const docs = library(knownCount);
     const result = planFor({ files: docs.slice(deleted).map((d) => seen(d)), known: docs });
