@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig } from '../config/load-config.js';
 import type { LoadedConfig } from '../config/types.js';
 import { resolveSecret, readLogLevel, type Secret } from '../config/secret.js';
+import { ConfigError } from '../config/errors.js';
 import { createRootLogger } from './logger.js';
 import type { CliContext } from './main.js';
 
@@ -36,4 +37,14 @@ export function openCommandContext(
   });
   for (const message of warnings) log.warn(message);
   return { config, secret, log };
+}
+
+/** Commands that talk to the API cannot run without the secret; the message says how to give it. */
+export function requireSecret(secret: Secret | undefined): Secret {
+  if (secret) return secret;
+  throw new ConfigError({
+    code: 'SECRET_MISSING',
+    summary: 'No organisation secret.',
+    issues: ['set SENSAY_ORGANIZATION_SECRET, or point api.organizationSecretFile at a file holding the secret'],
+  });
 }

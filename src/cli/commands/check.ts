@@ -1,10 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
-import { openCommandContext } from '../command-context.js';
+import { openCommandContext, requireSecret } from '../command-context.js';
 import { createApiClient } from '../api-client.js';
 import { AUTH_CODES, SensayApiError } from '../../sensay/errors.js';
-import { ConfigError } from '../../config/errors.js';
 import { presentCheck, type CheckReport, type ReplicaCheck } from '../present/check-report.js';
 
 type CheckFlags = { config?: string; json?: boolean };
@@ -14,14 +13,8 @@ type CheckFlags = { config?: string; json?: boolean };
  * replica answers. One cheap request per replica (pageSize=0 returns only the total).
  */
 export async function runCheck(flags: CheckFlags, ctx: CliContext): Promise<number> {
-  const { config, secret, log } = openCommandContext(flags, ctx);
-  if (!secret) {
-    throw new ConfigError({
-      code: 'SECRET_MISSING',
-      summary: 'No organisation secret.',
-      issues: ['set SENSAY_ORGANIZATION_SECRET, or point api.organizationSecretFile at a file holding the secret'],
-    });
-  }
+  const { config, secret: maybeSecret, log } = openCommandContext(flags, ctx);
+  const secret = requireSecret(maybeSecret);
 
   const sourceProblems = config.sources
     .filter((source) => !existsSync(source.path) || !statSync(source.path).isDirectory())

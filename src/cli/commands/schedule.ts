@@ -1,21 +1,16 @@
 import type { Logger } from 'pino';
 import { systemClock } from '../../clock/clock.js';
-import { ConfigError } from '../../config/errors.js';
-import { createEngine, type Engine } from '../../engine/create-engine.js';
-import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
+import { type Engine } from '../../engine/create-engine.js';
 import { clockTicks, parseCron, runSchedule, type RunVerdict, type ScheduleReport, type SkippedTick } from '../../engine/scheduler.js';
 import { runSync, type SyncRunResult } from '../../engine/sync-run.js';
-import { createExtractorPool } from '../../extractors/pool.js';
-import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
 import { AUTH_CODES, SensayApiError } from '../../sensay/errors.js';
-import { openSqliteStore, type Store } from '../../store/index.js';
-import { leaseOwnerId } from '../../uploader/index.js';
-import { createApiClient } from '../api-client.js';
-import { openCommandContext } from '../command-context.js';
+import { type Store } from '../../store/index.js';
+import { openEngine } from '../open-engine.js';
+import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
 import { ExitCode, type CliIo } from '../io.js';
 import type { CliContext } from '../main.js';
-import { iso, type SyncJson } from '../present/sync-report.js';
+import { buildSyncJson, type SyncJson } from '../present/sync-report.js';
 
 export type ScheduleFlags = { config?: string; cron?: string; json?: boolean };
 
@@ -37,25 +32,10 @@ export async function runScheduleCommand(flags: ScheduleFlags, ctx: CliContext):
     ctx.io.err(`schedule: --cron "${flags.cron}" is not a usable cron expression: ${parsed.detail}`);
     return ExitCode.USAGE;
   }
-  const { config, secret, log } = openCommandContext(flags, ctx);
-  if (!secret) {
-    throw new ConfigError({
-      code: 'SECRET_MISSING',
-      summary: 'No organisation secret.',
-      issues: ['set SENSAY_ORGANIZATION_SECRET, or point api.organizationSecretFile at a file holding it'],
-    });
-  }
+  const { config, secret: maybeSecret, log } = openCommandContext(flags, ctx);
+  const secret = requireSecret(maybeSecret);
   const json = Boolean(flags.json);
-  const store = await openSqliteStore({ path: config.state, log });
-  const engine = createEngine({
-    clock: systemClock,
-    store,
-    api: createApiClient(config, secret, log),
-    extractor: createExtractorPool({ ...poolOptionsFromConfig(config), log }),
-    log,
-    config,
-    owner: leaseOwnerId(),
-  });
+  const { engine, store } = await openEngine(config, secret, log);
   try {
     const nextRuns = parsed.schedule.nextRuns(systemClock.now(), SHOWN_NEXT_RUNS).map((at) => new Date(at).toISOString());
     emit(ctx.io, json, { event: 'schedule', cron: flags.cron, nextRuns }, () =>
@@ -105,7 +85,7 @@ async function scheduledRun(deps: RunDeps, signal: AbortSignal, n: number): Prom
     // Thrown on to the scheduler, which logs it and carries on.
     throw error;
   }
-  const summary = await runSummary(result, deps.store);
+  const summary = await buildSyncJson(result, deps.store);
   log.info({ run: n, ...summary }, 'scheduled run summary');
   emit(io, json, { event: 'run', run: n, ...summary }, () => runLine(n, summary));
   if (result.stoppedBy === 'auth' || (result.error && AUTH_CODES.has(result.error.code))) return stopForAuth(result.error, io);
@@ -125,27 +105,6 @@ function stopForAuth(error: SensayApiError | undefined, io: CliIo): RunVerdict {
   return { next: 'stop', reason: error?.code ?? 'AUTH' };
 }
 
-/** The counts of `sync --json`, for one scheduled run. */
-async function runSummary(result: SyncRunResult, store: Store): Promise<SyncJson> {
-  const { summary } = result;
-  const problems = await problemDocuments(store);
-  return {
-    documents: documentTotals(summary.documents),
-    thisRun: {
-      uploaded: result.jobs.uploaded,
-      recreated: result.polls.recreatesQueued,
-      deleted: result.jobs.deleted,
-      renamed: result.jobs.renamed,
-    },
-    rejected: problems.rejected.map((r) => ({ path: r.path, source: r.source, reason: r.reason, detail: r.detail })),
-    failed: problems.failed.map((f) => ({ path: f.path, source: f.source, error: f.error })),
-    nextUploadAt: iso(summary.nextUploadAt),
-    stoppedBy: result.stoppedBy,
-    budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
-    held: [...result.pass.held],
-    scanProblems: [...result.pass.scanProblems],
-  };
-}
 
 function emit(io: CliIo, json: boolean, record: Record<string, unknown>, human: () => string): void {
   io.out(json ? JSON.stringify(record) : human());

@@ -1,23 +1,20 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { systemClock } from '../../clock/clock.js';
-import { ConfigError } from '../../config/errors.js';
 import type { LoadedConfig } from '../../config/types.js';
-import { createEngine } from '../../engine/create-engine.js';
-import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
+import { problemDocuments } from '../../engine/document-totals.js';
 import { runSync, type SyncRunResult } from '../../engine/sync-run.js';
 import { runSyncPass } from '../../engine/sync-pass.js';
 import { createExtractorPool } from '../../extractors/pool.js';
 import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
 import { AUTH_CODES, UNREACHABLE_CODES } from '../../sensay/errors.js';
 import { openSqliteStore, type SqliteStore } from '../../store/index.js';
-import { leaseOwnerId } from '../../uploader/index.js';
-import { createApiClient } from '../api-client.js';
-import { openCommandContext } from '../command-context.js';
+import { openEngine } from '../open-engine.js';
+import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
-import { dryRunJson, iso, presentDryRun, presentSync, type SyncJson } from '../present/sync-report.js';
+import { buildSyncJson, dryRunJson, presentDryRun, presentSync, type SyncJson } from '../present/sync-report.js';
 
 export type SyncFlags = { config?: string; dryRun?: boolean; wait?: boolean; maxWait?: string; json?: boolean };
 
@@ -31,26 +28,11 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
     ctx.io.err(`sync: --max-wait expects a number of seconds > 0, got "${flags.maxWait}"`);
     return ExitCode.USAGE;
   }
-  const { config, secret, log } = openCommandContext(flags, ctx);
+  const { config, secret: maybeSecret, log } = openCommandContext(flags, ctx);
   if (flags.dryRun) return dryRun(config, log, flags, ctx);
-  if (!secret) {
-    throw new ConfigError({
-      code: 'SECRET_MISSING',
-      summary: 'No organisation secret.',
-      issues: ['set SENSAY_ORGANIZATION_SECRET, or point api.organizationSecretFile at a file holding the secret'],
-    });
-  }
+  const secret = requireSecret(maybeSecret);
 
-  const store = await openSqliteStore({ path: config.state, log });
-  const engine = createEngine({
-    clock: systemClock,
-    store,
-    api: createApiClient(config, secret, log),
-    extractor: createExtractorPool({ ...poolOptionsFromConfig(config), log }),
-    log,
-    config,
-    owner: leaseOwnerId(),
-  });
+  const { engine, store } = await openEngine(config, secret, log);
   try {
     const result = await runSync(engine, systemClock, {
       wait: Boolean(flags.wait),
@@ -58,7 +40,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
       ...(maxWaitMs !== undefined && { maxWaitMs }),
       ...(ctx.stopSignal && { signal: ctx.stopSignal }),
     });
-    const report = await syncJson(result, store);
+    const report = await buildSyncJson(result, store);
     presentSync(report, { json: Boolean(flags.json) }, ctx.io);
     if (result.error) ctx.io.err(describeError(result.error));
     return exitCode(result, report);
@@ -85,26 +67,6 @@ async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: 
   }
 }
 
-async function syncJson(result: SyncRunResult, store: SqliteStore): Promise<SyncJson> {
-  const { summary } = result;
-  const problems = await problemDocuments(store);
-  return {
-    documents: documentTotals(summary.documents),
-    thisRun: {
-      uploaded: result.jobs.uploaded,
-      recreated: result.polls.recreatesQueued,
-      deleted: result.jobs.deleted,
-      renamed: result.jobs.renamed,
-    },
-    rejected: problems.rejected.map((r) => ({ path: r.path, source: r.source, reason: r.reason, detail: r.detail })),
-    failed: problems.failed.map((f) => ({ path: f.path, source: f.source, error: f.error })),
-    nextUploadAt: iso(summary.nextUploadAt),
-    stoppedBy: result.stoppedBy,
-    budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
-    held: [...result.pass.held],
-    scanProblems: [...result.pass.scanProblems],
-  };
-}
 
 function exitCode(result: SyncRunResult, report: SyncJson): number {
   if (result.error && AUTH_CODES.has(result.error.code)) return ExitCode.AUTH;

@@ -9,7 +9,7 @@ import type { Engine } from '../../engine/create-engine.js';
 import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
 import type { SqliteStore } from '../../store/index.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
-import { openCommandContext } from '../command-context.js';
+import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
 import { ExitCode, type CliIo } from '../io.js';
 import type { CliContext } from '../main.js';
@@ -36,14 +36,8 @@ const CLOSE_GRACE_MS = 2500;
  * (exit 3). Closes in order: watcher, the loop (job in hand), HTTP server, pool, client, store.
  */
 export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, options: WatchOptions = {}): Promise<number> {
-  const { config, secret, log } = openCommandContext(flags, ctx);
-  if (!secret) {
-    throw new ConfigError({
-      code: 'SECRET_MISSING',
-      summary: 'No organisation secret.',
-      issues: ['set SENSAY_ORGANIZATION_SECRET, or point api.organizationSecretFile at a file holding the secret'],
-    });
-  }
+  const { config, secret: maybeSecret, log } = openCommandContext(flags, ctx);
+  const secret = requireSecret(maybeSecret);
   const stop = ctx.stopSignal ?? new AbortController().signal;
   // Process metrics sample the event loop continuously: only worth it when someone can scrape them.
   const metrics = createDaemonMetrics({ processMetrics: config.daemon.port !== 0 || Boolean(options.statusOnFreePort) });

@@ -2,6 +2,9 @@ import type { QueueEta } from '../../engine/eta.js';
 import type { HeldDeletes, Plan } from '../../engine/plan-types.js';
 import type { ScanProblemReport } from '../../engine/pass-report.js';
 import type { CliIo } from '../io.js';
+import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
+import type { SyncRunResult } from '../../engine/sync-run.js';
+import type { Store } from '../../store/store.js';
 
 /** The `sync --json` contract (issue 5). Extra keys may be added; these never change meaning. */
 export interface SyncJson {
@@ -64,6 +67,28 @@ export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes
     eta: { uploads: eta.uploads, firstSlotAt: iso(eta.firstSlotAt), lastSlotAt: iso(eta.lastSlotAt) },
     held: [...held],
     scanProblems: [...scanProblems],
+  };
+}
+
+/** The `sync --json` contract for one run (`schedule` prints the same object per run). */
+export async function buildSyncJson(result: SyncRunResult, store: Store): Promise<SyncJson> {
+  const { summary } = result;
+  const problems = await problemDocuments(store);
+  return {
+    documents: documentTotals(summary.documents),
+    thisRun: {
+      uploaded: result.jobs.uploaded,
+      recreated: result.polls.recreatesQueued,
+      deleted: result.jobs.deleted,
+      renamed: result.jobs.renamed,
+    },
+    rejected: problems.rejected.map((r) => ({ path: r.path, source: r.source, reason: r.reason, detail: r.detail })),
+    failed: problems.failed.map((f) => ({ path: f.path, source: f.source, error: f.error })),
+    nextUploadAt: iso(summary.nextUploadAt),
+    stoppedBy: result.stoppedBy,
+    budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
+    held: [...result.pass.held],
+    scanProblems: [...result.pass.scanProblems],
   };
 }
 
