@@ -126,7 +126,12 @@ export type TransitionRefusal =
   /** The document still holds an entry that must be deleted first. */
   | 'ENTRY_REMAINS'
   /** Rename: the target path belongs to a document that holds an entry. */
-  | 'PATH_TAKEN';
+  | 'PATH_TAKEN'
+  /**
+   * Queue: this very version is already queued, uploaded or deduplicated (another process's
+   * pass got there first); queueing it again would upload the same content twice.
+   */
+  | 'SAME_VERSION';
 
 export type TransitionResult =
   | { ok: true; document: DocumentRecord }

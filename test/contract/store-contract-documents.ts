@@ -50,6 +50,28 @@ export function documentContract(current: StoreRef): void {
       expect(await store.listDocuments()).toHaveLength(2);
     });
 
+    it('refuses to queue again a version that is already queued or live (two passes racing), but queues a new one', async () => {
+      const store = current();
+      const ready = await readyDocument(store, 'live.md', 777);
+      const { document, job } = await queuedCreate(store, 'raced.md');
+      const sameVersion = version({ sha256: 'raced.md'.padEnd(64, '0').slice(0, 64) });
+      const again = await store.queueUpload({ documentId: document.id, kind: 'create', version: sameVersion, now: T0 + 1 });
+      expect(again).toMatchObject({ ok: false, reason: 'SAME_VERSION' });
+      expect((await store.listJobs({ documentId: document.id })).map((j) => j.id)).toEqual([job.id]);
+
+      const stale = await store.queueUpload({
+        documentId: ready.id,
+        kind: 'create',
+        version: version({ sha256: 'live.md'.padEnd(64, '0').slice(0, 64) }),
+        now: T0 + 2,
+      });
+      expect(stale).toMatchObject({ ok: false, reason: 'SAME_VERSION' });
+      expect((await store.getDocument(ready.id))?.state).toBe('ready');
+
+      const changed = await store.queueUpload({ documentId: ready.id, kind: 'replace', version: version({ sha256: 'b'.repeat(64) }), now: T0 + 3 });
+      expect(changed.ok).toBe(true);
+    });
+
     it('finds documents by id, by source and path, and by current or predecessor entry', async () => {
       const store = current();
       const ready = await readyDocument(store, 'found.md', 501);

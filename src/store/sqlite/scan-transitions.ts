@@ -1,4 +1,5 @@
 import type {
+  DocumentRecord,
   FileVersion,
   QueuedResult,
   QueueUploadInput,
@@ -108,6 +109,14 @@ export function queueUpload(sql: SqlRunner, input: QueueUploadInput): QueuedResu
   if (isOneOf(document.state, ['uploading', 'deleting', 'errored'])) {
     return wrongState(document, `queue a ${input.kind} of`, 'any state but uploading, deleting or errored');
   }
+  if (input.kind !== 'recreate' && input.version && holdsVersion(document, input.version)) {
+    return {
+      ok: false,
+      reason: 'SAME_VERSION',
+      detail: `document ${document.id} (${document.relPath}) is already ${document.state} with this version; nothing to queue`,
+      document,
+    };
+  }
   const others = openJobsOf(sql, document.id, UPLOAD_JOB_KINDS).filter((job) => job.kind !== input.kind);
   closeJobs(sql, others, input.now, { running: 'keep', queued: 'cancelled' });
   const { job } = enqueueJobRow(sql, {
@@ -129,6 +138,18 @@ export function queueUpload(sql: SqlRunner, input: QueueUploadInput): QueuedResu
   };
   const detail = { kind: input.kind, jobId: job.id };
   return { ok: true, document: patchDocument(sql, document, patch, input.now, { type: 'queued', detail }), job };
+}
+
+/** States in which a document's recorded version is already on its way to (or in) Sensay. */
+const VERSION_TAKEN_STATES = ['queued', 'processing', 'ready', 'duplicate'] as const;
+
+function holdsVersion(document: DocumentRecord, version: FileVersion): boolean {
+  return (
+    isOneOf(document.state, VERSION_TAKEN_STATES) &&
+    document.sha256 !== null &&
+    document.sha256 === version.sha256 &&
+    document.textHash === version.textHash
+  );
 }
 
 export function renameDocument(sql: SqlRunner, input: RenameInput): RenameResult {
