@@ -25,6 +25,11 @@ export function decodeText(bytes: Uint8Array, options: { declared?: string; ext?
   const asUtf16 = utf16 ? clean(iconv.decode(buf, utf16), utf16) : undefined;
   if (asUtf16) return asUtf16;
 
+  // Outside UTF-16 no text file holds a NUL byte: it is binary data, however few there are.
+  if (buf.includes(0)) {
+    return reject('TYPE_MISMATCH', `named ${options.ext ?? 'as text'} but the content holds NUL bytes, i.e. binary data (not text); exclude it or replace it`);
+  }
+
   const utf8 = tryUtf8(buf);
   if (utf8 !== undefined) return { ok: true, text: utf8, encoding: 'utf-8' };
 

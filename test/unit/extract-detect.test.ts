@@ -85,6 +85,12 @@ describe('decodeText', () => {
     expect(decoded(iconv.encode('وأعرب الاتحاد', 'iso-8859-6'), 'iso-8859-6').text).toBe('وأعرب الاتحاد');
   });
 
+  it('rejects text that is valid UTF-8 but holds NUL bytes, however few', () => {
+    expect(decodeText(Buffer.from('\x00\x01\x02binary', 'latin1'), { ext: '.md' })).toMatchObject({ ok: false, reason: 'TYPE_MISMATCH' });
+    const mostlyText = Buffer.concat([Buffer.from('a long line of ordinary prose '.repeat(40)), Buffer.from([0])]);
+    expect(decodeText(mostlyText, { ext: '.txt' })).toMatchObject({ ok: false, reason: 'TYPE_MISMATCH', detail: expect.stringContaining('NUL') });
+  });
+
   it('rejects binary data as a type mismatch and unreadable bytes as an unsupported encoding', () => {
     expect(decodeText(Buffer.from([1, 2, 3, 0, 200, 0, 7, 8]), { ext: '.txt' })).toMatchObject({ ok: false, reason: 'TYPE_MISMATCH' });
     const noise = Buffer.from('word \x83\xfe\x9a\xd1 word \x8f\x81\xfd word \x90\x9d\x8d', 'latin1');
