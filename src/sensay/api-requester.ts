@@ -8,6 +8,9 @@ import type { RequestLimiter } from './request-limiter.js';
 import { parseRetryAfter } from './retry-after.js';
 import { decideRetry, type RequestFailure, type RequestKind, type RetryPolicy } from './retry-policy.js';
 
+/** The longest a Retry-After may hold every request (a daemon must stay responsive). */
+const MAX_HOLD_MS = 10 * 60_000;
+
 /**
  * Sends one logical API call: limiter token, attempt, classify, retry per policy, log.
  * Knows the headers and the secret; knows nothing about individual endpoints.
@@ -82,6 +85,7 @@ export class ApiRequester {
 
       const { error, failure } = outcome;
       error.attempts = attempt;
+      this.#honourThrottle(call, error);
       const decision = failure
         ? decideRetry(call.kind, failure, attempt, this.#o.retryPolicy, this.#o.random)
         : { retry: false as const, reason: 'not-retryable' as const, ambiguous: false };
@@ -96,6 +100,17 @@ export class ApiRequester {
       if (!decision.retry) return { ok: false, error, ambiguous: decision.ambiguous };
       await this.#o.clock.sleep(decision.delayMs, call.signal);
     }
+  }
+
+  /**
+   * A throttling 429 with Retry-After holds every later request of this client until then (the
+   * request limit is per organisation). A create's Retry-After is the hourly upload limit instead,
+   * which the uploader records as the shared `blockedUntil`; it must not stall polls and deletes.
+   */
+  #honourThrottle(call: ApiCall, error: SensayApiError): void {
+    if (error.code !== 'RATE_LIMITED' || error.retryAfterMs === undefined || call.method === 'POST') return;
+    const hold = Math.min(error.retryAfterMs, MAX_HOLD_MS);
+    this.#o.limiter.holdUntil(this.#o.clock.now() + hold);
   }
 
   #url(call: ApiCall): URL {

@@ -59,6 +59,8 @@ export interface RequestLimiterOptions {
 export class RequestLimiter {
   readonly #window: RequestWindow;
   readonly #clock: Clock;
+  /** No request starts before this time (a server's Retry-After on a throttled request). */
+  #heldUntil = 0;
 
   constructor(options: RequestLimiterOptions) {
     this.#window = new RequestWindow(options.requestsPerMinute, options.windowMs ?? 60_000);
@@ -69,8 +71,21 @@ export class RequestLimiter {
   async acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     const now = this.#clock.now();
-    const start = this.#window.reserve(now);
+    const start = this.#window.reserve(Math.max(now, this.#heldUntil));
     if (start > now) await this.#clock.sleep(start - now, signal);
+  }
+
+  /**
+   * The server asked us to wait (429 + Retry-After): every request of this client, not only the
+   * one refused, waits until `until`. Never moves an existing hold earlier.
+   */
+  holdUntil(until: number): void {
+    this.#heldUntil = Math.max(this.#heldUntil, until);
+  }
+
+  /** Epoch ms before which no request starts, or 0. */
+  get heldUntil(): number {
+    return this.#heldUntil;
   }
 
   available(): number {

@@ -149,6 +149,26 @@ describe('idempotent requests (GET, DELETE, PATCH)', () => {
     expect(api.requests).toHaveLength(1);
   });
 
+  it('after a long Retry-After on a read, sends nothing at all until it has passed', async () => {
+    api.route('GET', KB, { status: 429, headers: { 'retry-after': '120' }, json: { success: false, error: 'slow down', request_id: 'r' } });
+    api.route('GET', `${KB}/7`, { status: 200, json: ENTRY });
+    await expect(client.listEntries(REPLICA)).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 120_000 });
+
+    const pending = client.getEntry(REPLICA, 7);
+    await until(() => clock.pendingSleeps === 1, 'the next request waits for the hold');
+    await clock.advance(119_999);
+    expect(api.requestsTo('GET', `${KB}/7`)).toHaveLength(0);
+    await clock.advance(1);
+    await expect(pending).resolves.toMatchObject({ id: 7 });
+  });
+
+  it("does not let a create's Retry-After (the hourly upload limit) hold reads", async () => {
+    api.route('POST', KB, { status: 429, headers: { 'retry-after': '3000' }, json: { success: false, error: 'upload limit', request_id: 'r' } });
+    api.route('GET', `${KB}/7`, { status: 200, json: ENTRY });
+    await expect(client.createEntry(REPLICA, { title: 't', text: 'x' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(client.getEntry(REPLICA, 7)).resolves.toMatchObject({ id: 7 });
+  });
+
   it('stops waiting between attempts when the caller aborts', async () => {
     api.route('GET', `${KB}/7`, { status: 503 });
     const controller = new AbortController();
