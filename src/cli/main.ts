@@ -31,8 +31,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
   const program = new Command('sensay-ingest')
     .description(
-      'Keep a Sensay replica\'s knowledge base in sync with folders of documents.\n' +
-        'Files (PDF, DOCX, TXT, MD, HTML) are validated, extracted and uploaded within the API\'s\n' +
+      'Keep a Sensay replica\'s knowledge base in sync with folders of documents. ' +
+        'Files (PDF, DOCX, TXT, MD, HTML) are validated, extracted and uploaded within the API\'s ' +
         'limits (10 uploads/hour, 100 requests/minute, 50 MB per file), then followed until READY.',
     )
     .version(packageVersion(), '-V, --version')
@@ -54,6 +54,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .command('sync')
     .description('one-shot pass: scan, extract, upload within the budget, poll, report (what cron runs)')
     .option('-c, --config <file>', CONFIG_HELP)
+    .option('-q, --quiet', 'log warnings and errors only')
+    .option('-v, --verbose', 'log debug detail')
     .option('--dry-run', 'print the plan and an ETA; write nothing')
     .option('--wait', 'keep going until every document is terminal')
     .option('--max-wait <seconds>', 'give up waiting after this long')
@@ -77,6 +79,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .command('schedule')
     .description('built-in scheduler: the sync run on a cron expression, never overlapping (for hosts without cron)')
     .option('-c, --config <file>', CONFIG_HELP)
+    .option('-q, --quiet', 'log warnings and errors only')
+    .option('-v, --verbose', 'log debug detail')
     .option('--cron <expression>', 'cron expression in local time, 5 fields or 6 with seconds first, e.g. "*/15 * * * *"')
     .option('--json', 'print one JSON object per line on stdout (start, each run, skipped ticks, stop)')
     .action(

@@ -12,7 +12,7 @@ import { ExitCode, type CliIo } from '../io.js';
 import type { CliContext } from '../main.js';
 import { buildSyncJson, type SyncJson } from '../present/sync-report.js';
 
-export type ScheduleFlags = { config?: string; cron?: string; json?: boolean };
+export type ScheduleFlags = { config?: string; cron?: string; json?: boolean; quiet?: boolean; verbose?: boolean };
 
 const SHOWN_NEXT_RUNS = 3;
 

@@ -16,7 +16,7 @@ import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
 import { buildSyncJson, dryRunJson, presentDryRun, presentSync, type SyncJson } from '../present/sync-report.js';
 
-export type SyncFlags = { config?: string; dryRun?: boolean; wait?: boolean; maxWait?: string; json?: boolean };
+export type SyncFlags = { config?: string; dryRun?: boolean; wait?: boolean; maxWait?: string; json?: boolean; quiet?: boolean; verbose?: boolean };
 
 /**
  * `sync`: reconcile, scan, extract, plan, upload what the budget allows, poll once, report.
