@@ -26,6 +26,7 @@ beforeAll(async () => {
   configPath = writeConfig('sensay-ingest.config.json', {
     api: { baseUrl: 'https://api.sensay.io', userId: 'user-42' },
     state: 'state/state.db',
+    status: { pollIntervalSeconds: 1 },
     sources: [{ path: 'docs', replicaUUID: REPLICA }],
   });
 });
@@ -101,6 +102,14 @@ describe('sensay-ingest check', () => {
   }, 60_000);
 
   it('never writes the secret into output or state files', async () => {
+    writeFileSync(join(dir, 'docs', 'canary.md'), '# A document\n\nSynced so that the state database has rows to search.\n');
+    const sync = await runBuiltCli(['sync', '--config', configPath, '--wait', '--max-wait', '30'], {
+      env: { SENSAY_ORGANIZATION_SECRET: CANARY, SENSAY_API_URL: sim.url, SENSAY_INGEST_LOG_LEVEL: 'trace' },
+      timeoutMs: 60_000,
+    });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout + sync.stderr).not.toContain(CANARY);
+    expect(readdirSync(join(dir, 'state'))).toContain('state.db');
     const runs = await Promise.all([
       runBuiltCli(['check', '--config', configPath, '--json'], { env: { SENSAY_ORGANIZATION_SECRET: CANARY, SENSAY_API_URL: sim.url, SENSAY_INGEST_LOG_LEVEL: 'trace' } }),
       runBuiltCli(['check', '--config', configPath], { env: { SENSAY_ORGANIZATION_SECRET: CANARY, SENSAY_API_URL: sim.url, SENSAY_INGEST_LOG_LEVEL: 'trace' } }),
