@@ -41,6 +41,16 @@ export function scheduleBatch(batch: HintBatch | null, dueAt: number, now: numbe
   return { ...batch, dueAt: Math.min(batch.dueAt, dueAt) };
 }
 
+/** A pass once the files a pass found still being written have settled (merged as `scheduleBatch`). */
+export function scheduleSettled(
+  batch: HintBatch | null,
+  pass: { readonly counts: { readonly settling: number }; readonly settlingUntil: number | null },
+  now: number,
+): HintBatch | null {
+  if (!(pass.counts.settling > 0) || pass.settlingUntil === null) return batch;
+  return scheduleBatch(batch, pass.settlingUntil, now);
+}
+
 export interface WakeInput {
   readonly now: number;
   /** Hints (or a failed pass's retry) waiting for a pass. */

@@ -13,7 +13,7 @@ import type { RunSummary } from '../uploader/index.js';
 import type { ChangeEvent } from '../watchers/index.js';
 import type { Engine, EngineSummary } from './create-engine.js';
 import { normaliseDaemonOptions, type DaemonOptions, type NormalisedDaemonOptions } from './daemon-options.js';
-import { addHint, backoffDelay, nextWakeAt, scheduleBatch, type HintBatch } from './daemon-schedule.js';
+import { addHint, backoffDelay, nextWakeAt, scheduleBatch, scheduleSettled, type HintBatch } from './daemon-schedule.js';
 import type { SyncPassReport } from './pass-report.js';
 
 export type { DaemonOptions } from './daemon-options.js';
@@ -178,6 +178,9 @@ class DaemonLoop implements Daemon {
     for (const r of pass.value.rejected) {
       this.#log.warn({ source: r.source, path: r.path, reason: r.reason, detail: r.detail }, 'file rejected; it is looked at again when it changes');
     }
+    // Files still being written were left unread: without a pass once they have settled, nothing
+    // would read them before the next rescan (a rescan or another file's hint can meet them).
+    this.#pendingScan = scheduleSettled(this.#pendingScan, pass.value, this.#clock.now());
     this.#observer.pass?.(pass.value);
     return null;
   }

@@ -41,6 +41,11 @@ export interface PassCounts {
   /** Documents whose file is gone but kept (onDelete "keep"). */
   kept: number;
   unchanged: number;
+  /**
+   * New or changed files written too recently to be read (younger than the settle window): a
+   * copy may still be in progress. Not read, not recorded; a later pass examines them.
+   */
+  settling: number;
 }
 
 export interface SyncPassReport {
@@ -51,6 +56,8 @@ export interface SyncPassReport {
   readonly rejected: readonly RejectedReport[];
   readonly held: readonly HeldDeletes[];
   readonly scanProblems: readonly ScanProblemReport[];
+  /** The earliest moment a settling file of this pass is old enough to read; null: none is settling. */
+  readonly settlingUntil: number | null;
   readonly deferred: readonly DeferredReport[];
   /** The plan as computed; a dry run prints it. */
   readonly plan: Plan;
@@ -59,12 +66,14 @@ export interface SyncPassReport {
 }
 
 export function emptyCounts(): PassCounts {
-  return { scanned: 0, extracted: 0, create: 0, replace: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0 };
+  return { scanned: 0, extracted: 0, create: 0, replace: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0, settling: 0 };
 }
 
-export function countPlan(plan: Plan, counts: PassCounts): void {
+/** `settling` tells which `none` jobs are settling files, counted apart rather than as unchanged. */
+export function countPlan(plan: Plan, counts: PassCounts, settling: (job: PlanJob) => boolean = () => false): void {
   for (const job of plan.jobs) {
     if (job.action === 'none') {
+      if (settling(job)) continue;
       if (job.reason === 'KEPT') counts.kept++;
       else counts.unchanged++;
     } else {

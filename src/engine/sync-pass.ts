@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import type { LoadedConfig, SourceConfig } from '../config/types.js';
+import type { DaemonConfig, LoadedConfig, SourceConfig } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
 import { UPLOAD_JOB_KINDS } from '../store/index.js';
 import type { DocumentRecord, ScannedFile as StoreScannedFile, Store } from '../store/store.js';
@@ -16,7 +16,10 @@ import type { KnownDocument, PlanSource } from './plan-types.js';
 
 export type * from './pass-report.js';
 
-export type SyncPassConfig = Pick<LoadedConfig, 'sources' | 'extraction' | 'limits' | 'api'>;
+export type SyncPassConfig = Pick<LoadedConfig, 'sources' | 'extraction' | 'limits' | 'api'> & {
+  /** `awaitWriteFinishMs` is the settle window: every front door waits it out, not only the watcher. */
+  readonly daemon: Pick<DaemonConfig, 'awaitWriteFinishMs'>;
+};
 
 export interface SyncPassDeps {
   readonly clock: Clock;
@@ -49,11 +52,10 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const found = scans.flatMap((scan) => scan.files);
   const documents = !dryRun && store ? await recordScan(store, config.sources, found, startedAt) : before;
 
-  const examined = await extractAll(
-    deps.extractor,
-    toExamine(found, documents, startedAt),
-    config.extraction.workers,
-  );
+  // Read after the scan: a file written while the scan ran must not look as if from the future.
+  const toRead = holdYoung(toExamine(found, documents, startedAt), deps.clock.now(), config.daemon.awaitWriteFinishMs);
+  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers);
+  const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
   const planned = makePlan({
@@ -76,7 +78,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const counts = emptyCounts();
   counts.scanned = found.length;
   counts.extracted = examined.filter((file) => file.extraction !== null).length;
-  countPlan(planned, counts);
+  counts.settling = toRead.settling.length;
+  countPlan(planned, counts, (job) => settlingKeys.has(pathKey(job.source, job.relPath)));
   const report: SyncPassReport = {
     dryRun,
     startedAt,
@@ -85,11 +88,15 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     rejected: planned.rejected.map((r) => ({ source: r.source, path: r.relPath, reason: r.reason, detail: r.detail })),
     held: planned.held,
     scanProblems: scans.filter((scan) => !scan.complete).map((scan) => ({ source: scan.source, problem: scan.problem ?? 'incomplete scan' })),
+    settlingUntil: toRead.settlingUntil,
     deferred,
     plan: planned,
     ...(eta && { eta }),
   };
   if (!dryRun && store) await store.appendEvent({ at: report.finishedAt, type: 'sync.pass', detail: { ...counts } });
+  if (toRead.settling.length > 0) {
+    log.info({ files: toRead.settling.length, until: new Date(toRead.settlingUntil ?? startedAt).toISOString() }, 'files still being written; examined on a later pass');
+  }
   log.info({ dryRun, ...counts, held: planned.held.length, deferred: deferred.length }, 'sync pass finished');
   return report;
 }
@@ -132,7 +139,7 @@ function toExamine(
   found: readonly FoundFile[],
   documents: readonly DocumentRecord[],
   now: number,
-): { found: FoundFile; discoveredAt: number; read: boolean }[] {
+): ToExamine[] {
   const byPath = new Map<string, DocumentRecord>();
   for (const doc of documents) {
     const key = pathKey(doc.sourceName, doc.relPath);
@@ -144,6 +151,37 @@ function toExamine(
     const unchanged = doc !== undefined && isSettledVersion(doc) && doc.size === file.size && doc.mtimeMs === file.mtimeMs;
     return { found: file, discoveredAt: doc?.discoveredAt ?? now, read: file.changed || !unchanged };
   });
+}
+
+interface ToExamine {
+  readonly found: FoundFile;
+  readonly discoveredAt: number;
+  readonly read: boolean;
+}
+
+/**
+ * Files that would be read but were modified less than `settleMs` ago are left unread: a copy
+ * may still be appending to them, and a partial file must never be extracted or uploaded. They
+ * reach the planner unexamined (no decision, no state change). An mtime ahead of `now` is not
+ * young: it says nothing about when writing stopped (clock skew, a copy that kept a future stamp),
+ * and holding such a file back could last for as long as the skew.
+ */
+function holdYoung(
+  files: readonly ToExamine[],
+  now: number,
+  settleMs: number,
+): { files: ToExamine[]; settling: FoundFile[]; settlingUntil: number | null } {
+  const settling: FoundFile[] = [];
+  let settlingUntil: number | null = null;
+  const held = files.map((file) => {
+    const age = now - file.found.mtimeMs;
+    if (!file.read || age < 0 || age >= settleMs) return file;
+    settling.push(file.found);
+    const until = file.found.mtimeMs + settleMs;
+    settlingUntil = settlingUntil === null ? until : Math.min(settlingUntil, until);
+    return { ...file, read: false };
+  });
+  return { files: held, settling, settlingUntil };
 }
 
 /**

@@ -32,7 +32,10 @@ export type JobTotals = Omit<RunSummary, 'nextWakeAt' | 'stoppedBy' | 'error'>;
 
 export interface SyncRunResult {
   readonly reconcile: ReconcileAllReport;
+  /** The last pass: with `wait`, files that were settling get passes of their own once settled. */
   readonly pass: SyncPassReport;
+  /** Sync passes run (more than one only with `wait`, for settling files). */
+  readonly passes: number;
   readonly jobs: JobTotals;
   readonly polls: PollResult & { cycles: number };
   readonly stoppedBy: SyncStop;
@@ -49,14 +52,16 @@ const OUTSTANDING: readonly DocumentState[] = ['queued', ...IN_FLIGHT];
 
 /**
  * What `sync` does (issue 5): reconcile, one pass, run the jobs the budget allows, poll once.
- * With `wait`, keeps sleeping on the clock until the next slot or poll is due, until every
- * document is terminal or the deadline passes.
+ * With `wait`, keeps sleeping on the clock until the next slot or poll is due, or a file still
+ * being written has settled (then it scans again), until every document is terminal and no file
+ * is settling, or the deadline passes.
  */
 export async function runSync(engine: Engine, clock: Clock, options: SyncRunOptions): Promise<SyncRunResult> {
   const signal = options.signal;
   const deadline = options.maxWaitMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + options.maxWaitMs;
   const reconcile = await engine.reconcile({ ...(signal && { signal }) });
-  const pass = await engine.syncPass({ ...(signal && { signal }) });
+  let pass = await engine.syncPass({ ...(signal && { signal }) });
+  let passes = 1;
   const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0 };
   const polls = { ...emptyPollResult(), cycles: 0 };
 
@@ -66,6 +71,10 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
     if (signal?.aborted) {
       stoppedBy = 'signal';
       break;
+    }
+    if (pass.settlingUntil !== null && clock.now() >= pass.settlingUntil) {
+      pass = await engine.syncPass({ ...(signal && { signal }) });
+      passes++;
     }
     const run = await engine.runJobs({ ...(signal && { signal }) });
     addJobs(jobs, run);
@@ -86,7 +95,7 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
     if (!options.wait) break;
 
     const state = await engine.summary();
-    const wake = nextWake(state, options.pollIntervalMs);
+    const wake = nextWake(state, options.pollIntervalMs, pass.settlingUntil);
     if (wake === 'done' || wake === 'stalled') {
       stoppedBy = wake;
       break;
@@ -104,15 +113,19 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
       break;
     }
   }
-  return { reconcile, pass, jobs, polls, stoppedBy, ...(error && { error }), summary: await engine.summary() };
+  return { reconcile, pass, passes, jobs, polls, stoppedBy, ...(error && { error }), summary: await engine.summary() };
 }
 
-/** When there is something to do next, or why there never will be. */
-export function nextWake(state: EngineSummary, pollIntervalMs: number): number | 'done' | 'stalled' {
+/**
+ * When there is something to do next, or why there never will be. `settlingUntil`: files still
+ * being written wait for a pass then, so the run is not done before it.
+ */
+export function nextWake(state: EngineSummary, pollIntervalMs: number, settlingUntil: number | null = null): number | 'done' | 'stalled' {
   const outstanding = OUTSTANDING.reduce((n, s) => n + state.documents[s], 0);
-  if (outstanding === 0) return 'done';
+  if (outstanding === 0 && settlingUntil === null) return 'done';
   const inFlight = IN_FLIGHT.reduce((n, s) => n + state.documents[s], 0);
   const candidates: number[] = [];
+  if (settlingUntil !== null) candidates.push(settlingUntil);
   if (inFlight > 0) candidates.push(state.at + pollIntervalMs);
   // A replica paused until further notice will not take its queued uploads.
   const pausedForGood = state.paused.some((p) => p.until === null);

@@ -26,6 +26,8 @@ beforeAll(async () => {
       state: 'state/state.db',
       status: { pollIntervalSeconds: 1 },
       extraction: { workers: 1 },
+      // Files are written just before the run: not what this test is about (see cli-sync-settle).
+      daemon: { awaitWriteFinishMs: 0 },
       sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
     }),
   );

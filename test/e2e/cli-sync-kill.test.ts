@@ -51,6 +51,8 @@ describe('sync killed during an upload', () => {
         status: { pollIntervalSeconds: 1 },
         limits: { recreateBackoffSeconds: 1 },
         extraction: { workers: 1 },
+        // Files are written just before the run: not what this test is about (see cli-sync-settle).
+        daemon: { awaitWriteFinishMs: 0 },
         sources: [{ path: 'docs', replicaUUID: REPLICA }],
       }),
     );

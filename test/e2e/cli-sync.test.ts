@@ -33,6 +33,8 @@ async function setUp(options: { uploadsPerHour?: number; simUploadsPerHour?: num
       limits: { uploadsPerHour: options.uploadsPerHour ?? 10 },
       status: { pollIntervalSeconds: 1 },
       extraction: { workers: 1 },
+      // Files are written just before the run: not what this test is about (see cli-sync-settle).
+      daemon: { awaitWriteFinishMs: 0 },
       sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
     }),
   );

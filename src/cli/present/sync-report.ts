@@ -18,6 +18,8 @@ export interface SyncJson {
   budget: { limit: number; used: number; remaining: number };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
+  /** Files still being written, left for a later pass; `until`: ISO-8601, when the first has settled. */
+  settling: { files: number; until: string | null };
 }
 
 export interface PlanItem {
@@ -35,6 +37,8 @@ export interface DryRunJson {
   dryRun: true;
   plan: PlanItem[];
   unchanged: number;
+  /** Files still being written: a real run would leave them for its next pass. */
+  settling: number;
   eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
@@ -60,10 +64,14 @@ export function planItems(plan: Plan): PlanItem[] {
 }
 
 export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes[], scanProblems: readonly ScanProblemReport[]): DryRunJson {
+  // A dry run reads every new or changed file, so the only ones left unexamined are those the
+  // pass held back because they are still being written.
+  const settling = plan.jobs.filter((job) => job.action === 'none' && job.reason === 'NOT_EXAMINED').length;
   return {
     dryRun: true,
     plan: planItems(plan),
-    unchanged: plan.jobs.filter((job) => job.action === 'none').length,
+    unchanged: plan.jobs.filter((job) => job.action === 'none').length - settling,
+    settling,
     eta: { uploads: eta.uploads, firstSlotAt: iso(eta.firstSlotAt), lastSlotAt: iso(eta.lastSlotAt) },
     held: [...held],
     scanProblems: [...scanProblems],
@@ -89,6 +97,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
     budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
     held: [...result.pass.held],
     scanProblems: [...result.pass.scanProblems],
+    settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil) },
   };
 }
 
@@ -109,6 +118,7 @@ export function presentSync(report: SyncJson, options: { json: boolean }, io: Cl
   io.out(`next       ${report.nextUploadAt === null ? 'no upload waiting' : `next upload at ${report.nextUploadAt}`}`);
   for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
   for (const f of report.failed) io.out(`failed     ${f.path}: ${f.error}`);
+  presentSettling(report.settling.files, io);
   presentWarnings(report.held, report.scanProblems, io);
 }
 
@@ -128,6 +138,7 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
     io.out(`${item.action.padEnd(width)}  ${item.path}${extra}`);
   }
   io.out(`unchanged  ${report.unchanged} document${report.unchanged === 1 ? '' : 's'}`);
+  presentSettling(report.settling, io);
   const eta = report.eta;
   io.out(
     eta.uploads === 0
@@ -135,6 +146,10 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
       : `uploads    ${eta.uploads}: first at ${eta.firstSlotAt}, last at ${eta.lastSlotAt} (the hourly budget decides)`,
   );
   presentWarnings(report.held, report.scanProblems, io);
+}
+
+function presentSettling(files: number, io: CliIo): void {
+  if (files > 0) io.out(`settling: ${files} file${files === 1 ? '' : 's'} still being written; examined on the next pass`);
 }
 
 function presentWarnings(held: readonly HeldDeletes[], problems: readonly ScanProblemReport[], io: CliIo): void {
