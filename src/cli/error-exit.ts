@@ -28,7 +28,15 @@ export function describeError(error: unknown): string {
     const ids = [error.requestId && `requestId ${error.requestId}`, error.fingerprint && `fingerprint ${error.fingerprint}`]
       .filter(Boolean)
       .join(', ');
-    return `Sensay API error ${error.status ?? ''} ${error.code}: ${error.message}${ids ? ` (${ids})` : ''}`;
+    const status = error.status === undefined ? '' : ` ${error.status}`;
+    const tries = error.attempts && error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+    const head = `Sensay API error${status} ${error.code}${tries}: ${error.method} ${error.path}: ${error.message}${ids ? ` (${ids})` : ''}`;
+    const hint = AUTH_CODES.has(error.code)
+      ? 'check the organisation secret (SENSAY_ORGANIZATION_SECRET or api.organizationSecretFile)'
+      : UNREACHABLE_CODES.has(error.code)
+        ? 'check the network, api.baseUrl or SENSAY_API_URL; nothing was lost, the next run carries on'
+        : undefined;
+    return hint ? `${head}\n  ${hint}` : head;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `internal error — please report it with this text:\n${message}`;
