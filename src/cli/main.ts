@@ -176,6 +176,17 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       return ExitCode.USAGE;
     }
     ctx.io.err(describeError(error));
-    return exitCodeForError(error);
+    const code = exitCodeForError(error);
+    // Scripts reading --json always get one object, a failure included.
+    if (argv.includes('--json')) ctx.io.out(JSON.stringify({ error: errorJson(error), exitCode: code }));
+    return code;
   }
+}
+
+function errorJson(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const { code, status, requestId, fingerprint } = error as Error & Record<string, unknown>;
+    return { code: code ?? 'INTERNAL', message: error.message, status, requestId, fingerprint };
+  }
+  return { code: 'INTERNAL', message: String(error) };
 }

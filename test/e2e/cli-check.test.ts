@@ -81,6 +81,12 @@ describe('sensay-ingest check', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('sources[0].replicaUUID');
     expect(run.stderr).toContain('"abc"');
+
+    const json = await runBuiltCli(['check', '--config', bad, '--json'], {
+      env: { SENSAY_ORGANIZATION_SECRET: CANARY, SENSAY_API_URL: sim.url },
+    });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'CONFIG_INVALID' }, exitCode: 2 });
   });
 
   it('exits 2 and says how to provide the secret when none is set', async () => {
