@@ -1,36 +1,9 @@
 /**
  * Arithmetic of the hourly upload budget (DESIGN §5): a sliding window over the ledger of
  * slots taken. A slot taken at `t` occupies the window until `t + windowMs`, when it frees.
- * Pure: the durable ledger and its locking live in the store; this only counts.
+ * Pure: the durable ledger, its locking and the current budget (`Store.budgetStatus`) live in the
+ * store; this only projects when queued uploads will get their slots.
  */
-export interface BudgetState {
-  /** Slots taken within the window ending at `now`. */
-  readonly used: number;
-  readonly remaining: number;
-  /** Earliest epoch ms at which a slot can be taken (`now` when one is free and nothing blocks). */
-  readonly nextFreeAt: number;
-}
-
-/**
- * @param slotTimes epoch ms of the slots in the ledger (older ones are ignored; order is free)
- * @param blockedUntil a 429's Retry-After horizon shared by every process, if any
- */
-export function budgetState(
-  slotTimes: readonly number[],
-  limit: number,
-  windowMs: number,
-  now: number,
-  blockedUntil?: number | null,
-): BudgetState {
-  validate(limit, windowMs);
-  const inWindow = slotsInWindow(slotTimes, windowMs, now);
-  const used = inWindow.length;
-  const remaining = Math.max(0, limit - used);
-  const earliest = Math.max(now, blockedUntil ?? now);
-  // With `used` ≥ `limit`, a slot frees once the (used − limit + 1) oldest have left the window.
-  const freedAt = remaining > 0 ? now : (inWindow[used - limit] as number) + windowMs;
-  return { used, remaining, nextFreeAt: Math.max(earliest, freedAt) };
-}
 
 /**
  * When each of `queueLength` uploads would get its slot, taking every slot as early as the

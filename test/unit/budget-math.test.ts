@@ -1,58 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { budgetState, etaForQueue, slotSchedule } from '../../src/uploader/budget-math.js';
+import { etaForQueue, slotSchedule } from '../../src/uploader/budget-math.js';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 0, 1);
-
-describe('budgetState', () => {
-  it('an empty ledger has the whole budget, free now', () => {
-    expect(budgetState([], 10, HOUR, t0)).toEqual({ used: 0, remaining: 10, nextFreeAt: t0 });
-  });
-
-  it('counts only the slots inside the window', () => {
-    const slots = [t0 - HOUR, t0 - HOUR + 1, t0 - 30 * MIN, t0];
-    expect(budgetState(slots, 10, HOUR, t0)).toEqual({ used: 3, remaining: 7, nextFreeAt: t0 });
-  });
-
-  it('when full, the next slot frees one window after the oldest', () => {
-    const slots = Array.from({ length: 10 }, (_, i) => t0 - 50 * MIN + i * MIN);
-    expect(budgetState(slots, 10, HOUR, t0)).toEqual({ used: 10, remaining: 0, nextFreeAt: t0 + 10 * MIN });
-  });
-
-  it('a slot taken exactly one window ago is already free', () => {
-    expect(budgetState([t0 - HOUR], 1, HOUR, t0)).toEqual({ used: 0, remaining: 1, nextFreeAt: t0 });
-  });
-
-  it('over the limit (limit lowered), waits until enough slots have left the window', () => {
-    const slots = [t0 - 40 * MIN, t0 - 30 * MIN, t0 - 20 * MIN];
-    expect(budgetState(slots, 2, HOUR, t0)).toEqual({ used: 3, remaining: 0, nextFreeAt: t0 + 30 * MIN });
-  });
-
-  it('honours blockedUntil even with slots left', () => {
-    expect(budgetState([], 10, HOUR, t0, t0 + 90_000)).toMatchObject({ remaining: 10, nextFreeAt: t0 + 90_000 });
-    expect(budgetState([], 10, HOUR, t0, t0 - 1)).toMatchObject({ nextFreeAt: t0 });
-  });
-
-  it('takes the later of blockedUntil and the window', () => {
-    const full = [t0 - 55 * MIN];
-    expect(budgetState(full, 1, HOUR, t0, t0 + 2 * MIN).nextFreeAt).toBe(t0 + 5 * MIN);
-    expect(budgetState(full, 1, HOUR, t0, t0 + 9 * MIN).nextFreeAt).toBe(t0 + 9 * MIN);
-  });
-
-  it('does not care about the ledger order', () => {
-    const slots = [t0 - 10 * MIN, t0 - 50 * MIN];
-    expect(budgetState(slots, 2, HOUR, t0).nextFreeAt).toBe(t0 + 10 * MIN);
-  });
-
-  it.each([
-    ['limit', 0, HOUR],
-    ['limit', 2.5, HOUR],
-    ['windowMs', 10, 0],
-  ])('refuses a bad %s', (name, limit, windowMs) => {
-    expect(() => budgetState([], limit, windowMs, t0)).toThrow(new RegExp(`\`${name}\``));
-  });
-});
 
 describe('etaForQueue', () => {
   it('25 items at 10 per hour take slots at +0 h (10), +1 h (10) and +2 h (5)', () => {
