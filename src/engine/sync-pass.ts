@@ -50,7 +50,7 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const before = store ? await store.listDocuments() : [];
   const scans = await scanAll(config.sources, before, log, options.signal);
   const found = scans.flatMap((scan) => scan.files);
-  const documents = !dryRun && store ? await recordScan(store, config.sources, found, startedAt) : before;
+  const documents = !dryRun && store ? await recordScan(store, config.sources, found, before, startedAt) : before;
 
   // Read after the scan: a file written while the scan ran must not look as if from the future.
   const toRead = holdYoung(toExamine(found, documents, startedAt), deps.clock.now(), config.daemon.awaitWriteFinishMs);
@@ -115,11 +115,16 @@ async function scanAll(
   return results;
 }
 
-/** Registers every found path (new ones as `discovered`) in one transaction; returns all rows. */
+/**
+ * Registers every found path (new ones as `discovered`) in one transaction and returns every
+ * row: the listing taken before the scan, updated with the rows the upsert returned (one read of
+ * the documents table per pass, not two; the store refuses any transition a stale row would ask).
+ */
 async function recordScan(
   store: Store,
   sources: readonly SourceConfig[],
   found: readonly FoundFile[],
+  before: readonly DocumentRecord[],
   now: number,
 ): Promise<DocumentRecord[]> {
   const replicas = new Map(sources.map((source) => [source.name, source.replicaUUID]));
@@ -130,8 +135,9 @@ async function recordScan(
     size: file.size,
     mtimeMs: file.mtimeMs,
   }));
-  if (rows.length > 0) await store.upsertScannedMany(rows, now);
-  return store.listDocuments();
+  const rowsById = new Map(before.map((doc) => [doc.id, doc]));
+  if (rows.length > 0) for (const { document } of await store.upsertScannedMany(rows, now)) rowsById.set(document.id, document);
+  return [...rowsById.values()].sort((a, b) => a.id - b.id);
 }
 
 /** Which files must be read: changed since the recorded decision, or never decided. */
