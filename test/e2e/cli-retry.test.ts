@@ -1,39 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { runBuiltCli } from '../support/run-cli.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '8d4f2b6e-5a7c-4d9e-8f1a-4b5c6d7e8f9a';
 const SECRET = 'e2e-retry-secret-2f8c';
 
 let sim: Simulator;
-let dir: string;
+let workspace: CliWorkspace;
 let configPath: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 40 }, failures: [{ match: 'broken.txt', unprocessable: true }] });
-  dir = mkdtempSync(join(tmpdir(), 'cli-retry-'));
-  mkdirSync(join(dir, 'docs'));
-  writeFileSync(join(dir, 'docs', 'good.md'), '# Good\n\nfine content\n');
-  writeFileSync(join(dir, 'docs', 'broken.txt'), 'Sensay will refuse to process this one\n');
-  configPath = join(dir, 'sensay-ingest.config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      state: 'state/state.db',
-      status: { pollIntervalSeconds: 1 },
-      extraction: { workers: 1 },
-      // Files are written just before the run: not what this test is about (see cli-sync-settle).
-      daemon: { awaitWriteFinishMs: 0 },
-      sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
-    }),
-  );
+  workspace = createCliWorkspace({ prefix: 'cli-retry-', replicaUUID: REPLICA });
+  workspace.write('good.md', '# Good\n\nfine content\n');
+  workspace.write('broken.txt', 'Sensay will refuse to process this one\n');
+  configPath = workspace.configPath;
 });
 afterAll(async () => {
   await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  workspace.remove();
 });
 
 const env = () => ({ SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url });

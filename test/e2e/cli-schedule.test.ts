@@ -1,21 +1,19 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { BUILT_CLI, runBuiltCli } from '../support/run-cli.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '7c3e1a5d-4f6b-4c8d-9e0f-3a4b5c6d7e8f';
 const SECRET = 'e2e-schedule-secret-7d3e';
 
 let sim: Simulator | undefined;
-let dir: string | undefined;
+let workspace: CliWorkspace | undefined;
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  workspace?.remove();
+  workspace = undefined;
 });
 
 async function setUp(options: { latencyMs?: number } = {}) {
@@ -24,24 +22,10 @@ async function setUp(options: { latencyMs?: number } = {}) {
     timeline: { stepMs: 40 },
     ...(options.latencyMs !== undefined && { faults: { latencyMs: options.latencyMs } }),
   });
-  dir = mkdtempSync(join(tmpdir(), 'cli-schedule-'));
-  const docs = join(dir, 'docs');
-  mkdirSync(docs);
-  writeFileSync(join(docs, 'welcome.md'), '# Welcome\n\nHello from the schedule.\n');
-  writeFileSync(join(docs, 'faq.txt'), 'Q: When?\nA: Every second, in this test.\n');
-  const configPath = join(dir, 'sensay-ingest.config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      state: 'state/state.db',
-      status: { pollIntervalSeconds: 1 },
-      extraction: { workers: 1 },
-      // Files are written just before the run: not what this test is about (see cli-sync-settle).
-      daemon: { awaitWriteFinishMs: 0 },
-      sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
-    }),
-  );
-  return { sim, configPath };
+  workspace = createCliWorkspace({ prefix: 'cli-schedule-', replicaUUID: REPLICA });
+  workspace.write('welcome.md', '# Welcome\n\nHello from the schedule.\n');
+  workspace.write('faq.txt', 'Q: When?\nA: Every second, in this test.\n');
+  return { sim, configPath: workspace.configPath };
 }
 
 type Event = Record<string, unknown> & { event: string };

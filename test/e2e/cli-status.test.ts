@@ -1,43 +1,30 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { runBuiltCli } from '../support/run-cli.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '6b2d0f4c-3e5a-4b7c-9d1e-2f3a4b5c6d7e';
 const SECRET = 'e2e-status-secret-9c2a';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'extract');
 
 let sim: Simulator;
-let dir: string;
+let workspace: CliWorkspace;
 let configPath: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 40 }, failures: [{ match: 'broken.txt', unprocessable: true }] });
-  dir = mkdtempSync(join(tmpdir(), 'cli-status-'));
-  const docs = join(dir, 'docs');
-  mkdirSync(docs);
-  configPath = join(dir, 'sensay-ingest.config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      state: 'state/state.db',
-      status: { pollIntervalSeconds: 1 },
-      extraction: { workers: 1 },
-      // Files are written just before the run: not what this test is about (see cli-sync-settle).
-      daemon: { awaitWriteFinishMs: 0 },
-      sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
-    }),
-  );
-  writeFileSync(join(docs, 'good.md'), '# Good\n\nfine content\n');
-  writeFileSync(join(docs, 'broken.txt'), 'Sensay will refuse to process this one\n');
-  copyFileSync(join(FIXTURES, 'encrypted.pdf'), join(docs, 'locked.pdf'));
+  workspace = createCliWorkspace({ prefix: 'cli-status-', replicaUUID: REPLICA });
+  configPath = workspace.configPath;
+  workspace.write('good.md', '# Good\n\nfine content\n');
+  workspace.write('broken.txt', 'Sensay will refuse to process this one\n');
+  copyFileSync(join(FIXTURES, 'encrypted.pdf'), join(workspace.docs, 'locked.pdf'));
 });
 afterAll(async () => {
   await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  workspace.remove();
 });
 
 // The budget is kept per API origin, so status must be pointed at the same API as sync (no secret needed).
@@ -48,7 +35,7 @@ describe('sensay-ingest status', () => {
     const run = await status('--json');
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ initialised: false, documents: [], budget: { remaining: 10, limit: 10 } });
-    expect(existsSync(join(dir, 'state'))).toBe(false);
+    expect(existsSync(join(workspace.dir, 'state'))).toBe(false);
   });
 
   it('after a sync: every document with state, attempts, entry id and last error; totals; budget; queue', async () => {

@@ -4,12 +4,12 @@
  * with its final bytes. Without the settle window the partial file would be uploaded.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { spawnCli, type LiveCli } from './cli-watch-harness.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '5a1c9e3b-2d4f-4a6b-8c0d-1e2f3a4b5c6d';
 const SECRET = 'e2e-settle-secret-7c2e';
@@ -17,14 +17,14 @@ const SETTLE_MS = 500;
 
 let sim: Simulator | undefined;
 let cli: LiveCli | undefined;
-let dir: string | undefined;
+let workspace: CliWorkspace | undefined;
 afterEach(async () => {
   await cli?.stop('SIGKILL');
   cli = undefined;
   await sim?.close();
   sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  workspace?.remove();
+  workspace = undefined;
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,20 +33,8 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 describe('sensay-ingest sync --wait with a file still being copied', () => {
   it('waits until the file has settled and uploads it exactly once with its final bytes', async () => {
     sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 40 } });
-    dir = mkdtempSync(join(tmpdir(), 'cli-sync-settle-'));
-    const docs = join(dir, 'docs');
-    mkdirSync(docs);
-    const configPath = join(dir, 'sensay-ingest.config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'state/state.db',
-        status: { pollIntervalSeconds: 1 },
-        extraction: { workers: 1 },
-        daemon: { awaitWriteFinishMs: SETTLE_MS },
-        sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
-      }),
-    );
+    workspace = createCliWorkspace({ prefix: 'cli-sync-settle-', replicaUUID: REPLICA, config: { daemon: { awaitWriteFinishMs: SETTLE_MS } } });
+    const { docs, configPath } = workspace;
     const path = join(docs, 'handbook.txt');
     const chunk = (i: number) => `Chapter ${i}\n${'All work and no play. '.repeat(100)}\n`;
     writeFileSync(path, chunk(1));

@@ -1,54 +1,39 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { runBuiltCli, type CliRun } from '../support/run-cli.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '5a1c9e3b-2d4f-4a6b-8c0d-1e2f3a4b5c6d';
 const SECRET = 'e2e-sync-secret-4b1d';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'extract');
 
 let sim: Simulator | undefined;
-let dir: string | undefined;
+let workspace: CliWorkspace | undefined;
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  workspace?.remove();
+  workspace = undefined;
 });
 
 async function setUp(options: { uploadsPerHour?: number; simUploadsPerHour?: number } = {}) {
   sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 40 }, uploadsPerHour: options.simUploadsPerHour ?? 10 });
-  dir = mkdtempSync(join(tmpdir(), 'cli-sync-'));
-  const docs = join(dir, 'docs');
-  mkdirSync(docs);
-  const configPath = join(dir, 'sensay-ingest.config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      api: { baseUrl: 'https://api.sensay.io' },
-      state: 'state/state.db',
-      limits: { uploadsPerHour: options.uploadsPerHour ?? 10 },
-      status: { pollIntervalSeconds: 1 },
-      extraction: { workers: 1 },
-      // Files are written just before the run: not what this test is about (see cli-sync-settle).
-      daemon: { awaitWriteFinishMs: 0 },
-      sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
-    }),
-  );
+  const ws = createCliWorkspace({
+    prefix: 'cli-sync-',
+    replicaUUID: REPLICA,
+    config: { api: { baseUrl: 'https://api.sensay.io' }, limits: { uploadsPerHour: options.uploadsPerHour ?? 10 } },
+  });
+  workspace = ws;
   const s = sim;
-  const write = (relPath: string, text: string) => {
-    mkdirSync(dirname(join(docs, relPath)), { recursive: true });
-    writeFileSync(join(docs, relPath), text);
-  };
   const sync = (...args: string[]): Promise<CliRun> =>
-    runBuiltCli(['sync', '--config', configPath, ...args], {
+    runBuiltCli(['sync', '--config', ws.configPath, ...args], {
       env: { SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: s.url },
       timeoutMs: 60_000,
     });
-  return { sim: s, dir, docs, configPath, statePath: join(dir, 'state', 'state.db'), write, sync };
+  return { sim: s, dir: ws.dir, docs: ws.docs, configPath: ws.configPath, statePath: ws.statePath, write: ws.write, sync };
 }
 
 const live = (s: Simulator) => s.entries().filter((e) => !e.deleted);

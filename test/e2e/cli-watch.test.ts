@@ -1,47 +1,40 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type FaultOptions, type Simulator } from '../../src/sim/index.js';
 import { freePort, spawnCli, type LiveCli } from './cli-watch-harness.js';
+import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '3c1d7e2a-9b4f-4c6d-8e0f-1a2b3c4d5e6f';
 const SECRET = 'e2e-watch-secret-7c2e';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'extract');
 
 let sim: Simulator | undefined;
-let dir: string | undefined;
+let workspace: CliWorkspace | undefined;
 let cli: LiveCli | undefined;
 afterEach(async () => {
   await cli?.stop('SIGKILL');
   cli = undefined;
   await sim?.close();
   sim = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  workspace?.remove();
+  workspace = undefined;
 });
 
 async function setUp(options: { secret?: string; faults?: FaultOptions; before?: (docs: string) => void } = {}) {
   sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 50 }, ...(options.faults && { faults: options.faults }) });
-  dir = mkdtempSync(join(tmpdir(), 'cli-watch-'));
-  const docs = join(dir, 'docs');
-  mkdirSync(docs);
   const port = await freePort();
-  const configPath = join(dir, 'sensay-ingest.config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      state: 'state/state.db',
-      status: { pollIntervalSeconds: 1 },
-      extraction: { workers: 1 },
-      daemon: { port, awaitWriteFinishMs: 300 },
-      // Two documents: deleting one is 50 %, past the default mass-delete valve (20 %).
-      sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA, maxDeletePercent: 100 }],
-    }),
-  );
+  workspace = createCliWorkspace({
+    prefix: 'cli-watch-',
+    replicaUUID: REPLICA,
+    config: { daemon: { port, awaitWriteFinishMs: 300 } },
+    // Two documents: deleting one is 50 %, past the default mass-delete valve (20 %).
+    source: { maxDeletePercent: 100 },
+  });
+  const { docs, configPath } = workspace;
   options.before?.(docs);
   const s = sim;
   cli = spawnCli(['watch', '--config', configPath], { SENSAY_ORGANIZATION_SECRET: options.secret ?? SECRET, SENSAY_API_URL: s.url });
