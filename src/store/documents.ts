@@ -29,7 +29,11 @@ export interface LastError {
   status?: number;
   requestId?: string;
   fingerprint?: string;
+  /** Which step of the upload failed: the create, the signed-URL upload, or Sensay's processing. */
+  step?: UploadStep;
 }
+
+export type UploadStep = 'create' | 'upload' | 'processing';
 
 /** One version of a file, as the scanner and the extractor saw it. */
 export interface FileVersion {
@@ -131,7 +135,9 @@ export type TransitionRefusal =
    * Queue: this very version is already queued, uploaded or deduplicated (another process's
    * pass got there first); queueing it again would upload the same content twice.
    */
-  | 'SAME_VERSION';
+  | 'SAME_VERSION'
+  /** The caller's job lease is no longer theirs (expired and taken over, or finished): hands off. */
+  | 'LEASE_LOST';
 
 export type TransitionResult =
   | { ok: true; document: DocumentRecord }

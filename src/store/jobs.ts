@@ -24,6 +24,14 @@ export interface JobRecord {
   leaseUntil: number | null;
   /** How many times the job has been claimed (a takeover counts). */
   claims: number;
+  /**
+   * Bumped at every claim and takeover. A transition of a running job names the generation it
+   * holds (see `JobLease`), so a worker whose lease was taken over, even by its own process,
+   * can no longer change the job.
+   */
+  leaseGeneration: number;
+  /** Consecutive creates of this job that the API failed without creating anything (outage backoff). */
+  outages: number;
   payload: JsonValue;
   lastError: LastError | null;
   createdAt: number;
@@ -64,18 +72,39 @@ export interface JobClaim {
   recovered: RecoveredLease | null;
 }
 
+/** What a worker holds while it runs a job: the fencing token of every transition it makes. */
+export interface JobLease {
+  jobId: number;
+  owner: string;
+  generation: number;
+}
+
+export function leaseOf(job: Pick<JobRecord, 'id' | 'owner' | 'leaseGeneration'>): JobLease {
+  return { jobId: job.id, owner: job.owner ?? '', generation: job.leaseGeneration };
+}
+
 export interface ReleaseJobInput {
   jobId: number;
   owner: string;
+  /** The lease generation held; given, a job re-claimed since (by anyone) is not released. */
+  generation?: number;
   /** When the job may be claimed again. */
   notBefore: number;
   error?: LastError;
+  /** Sets the job's consecutive outage count (absent: unchanged). */
+  outages?: number;
+  /**
+   * The create spent a slot and made something that had to be deleted without its entry ever
+   * being recorded (an answer lost, then reconciled): the document's attempts + 1.
+   */
+  countsAttempt?: boolean;
   now: number;
 }
 
 export interface FailJobInput {
   jobId: number;
   owner: string;
+  generation?: number;
   error: LastError;
   now: number;
 }

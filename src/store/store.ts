@@ -29,6 +29,7 @@ import type { AppendEventInput, EventFilter, EventRecord } from './events.js';
 import type {
   ClaimFilter,
   EnqueueJobInput,
+  JobLease,
   EnqueueJobResult,
   FailJobInput,
   JobClaim,
@@ -92,10 +93,12 @@ export interface Store extends AsyncDisposable {
    * uploading → uploading with `entryId` recorded (the POST answered), attempts + 1. The
    * document's previous live entry becomes its predecessor. Also accepted while `deleting`, so an
    * entry created by an upload that was in flight is deleted rather than orphaned.
+   * With `lease` (here, in `markProcessing` and `markFailed`): refused as `LEASE_LOST`, changing
+   * nothing, unless that lease still holds its running job.
    */
-  recordEntryCreated(documentId: number, entryId: number, now: number): Promise<EntryCreatedResult>;
+  recordEntryCreated(documentId: number, entryId: number, now: number, lease?: JobLease): Promise<EntryCreatedResult>;
   /** uploading → processing (the bytes are uploaded); completes the running upload job. */
-  markProcessing(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
+  markProcessing(documentId: number, entryId: number, now: number, lease?: JobLease): Promise<TransitionResult>;
   /** uploading/processing → ready. A remaining `previousEntryId` is the caller's to delete. */
   markReady(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
   /** uploading/processing → errored, keeping the error. */
@@ -106,7 +109,7 @@ export interface Store extends AsyncDisposable {
    * → failed for good (attempts exhausted, UNPROCESSABLE). Fails the document's running jobs and
    * cancels its queued ones. Entries stay recorded: a predecessor is still live.
    */
-  markFailed(documentId: number, error: LastError, now: number): Promise<TransitionResult>;
+  markFailed(documentId: number, error: LastError, now: number, lease?: JobLease): Promise<TransitionResult>;
   /** The caller deleted this entry from Sensay: clear it from `entryId` or `previousEntryId`. */
   forgetEntry(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
   /**
@@ -131,13 +134,20 @@ export interface Store extends AsyncDisposable {
   enqueueJob(input: EnqueueJobInput): Promise<EnqueueJobResult>;
   /**
    * Leases the next eligible job: queued with `notBefore <= now`, or running with an expired
-   * lease (taken over). Priority DESC, then oldest first. Ignores the budget and replica pauses:
-   * upload jobs go through `claimUpload`.
+   * lease (taken over), bumping its lease generation. Priority DESC, then the one ready first
+   * (`notBefore`; a taken-over job at its lease's end), so a job released for a retry backoff
+   * queues behind work that was ready before it. Ignores the budget and replica pauses: upload
+   * jobs go through `claimUpload`.
    */
   claimNextJob(owner: string, now: number, leaseMs: number, filter?: ClaimFilter): Promise<JobClaim | null>;
-  /** False when the lease is no longer this owner's (taken over, finished, cancelled). */
-  renewLease(jobId: number, owner: string, now: number, leaseMs: number): Promise<boolean>;
-  completeJob(jobId: number, owner: string, now: number): Promise<boolean>;
+  /**
+   * False when the lease is no longer this owner's (taken over, finished, cancelled). Every
+   * transition of a running job checks its holder in the same statement: `owner`, and the
+   * `generation` when given (production callers always give it), so a worker that lost its
+   * lease, even to a claim by its own process, changes nothing.
+   */
+  renewLease(jobId: number, owner: string, now: number, leaseMs: number, generation?: number): Promise<boolean>;
+  completeJob(jobId: number, owner: string, now: number, generation?: number): Promise<boolean>;
   /** Back to queued, not before `notBefore`; an uploading document goes back to queued. */
   releaseJob(input: ReleaseJobInput): Promise<boolean>;
   /** The job failed for good; the document is not touched (see `markFailed`). */

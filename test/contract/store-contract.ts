@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
+import { fencingContract } from './store-contract-fencing.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
@@ -35,6 +36,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     documentContract(current);
     removalContract(current);
     jobContract(current);
+    fencingContract(current);
     budgetContract(current);
     eventAndMetaContract(current);
   });

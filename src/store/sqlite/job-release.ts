@@ -9,20 +9,22 @@ import { errorDetail } from './upload-transitions.js';
  * the document never claims an upload nobody is running.
  */
 export function releaseJob(sql: SqlRunner, input: ReleaseJobInput): boolean {
-  const released = updateOwnedJob(sql, input.jobId, input.owner, input.now, {
+  const released = updateOwnedJob(sql, input, input.now, {
     state: 'queued',
     notBefore: input.notBefore,
     ...(input.error ? { error: input.error } : {}),
+    ...(input.outages === undefined ? {} : { outages: input.outages }),
   });
   if (!released) return false;
   const job = loadJob(sql, input.jobId);
   if (!job || !UPLOAD_JOB_KINDS.includes(job.kind)) return true;
   const document = loadDocument(sql, job.documentId);
   if (document?.state !== 'uploading') return true;
+  const attempts = input.countsAttempt === true ? { attempts: document.attempts + 1 } : {};
   patchDocument(
     sql,
     document,
-    { state: 'queued', nextAttemptAt: input.notBefore, ...(input.error ? { lastError: input.error } : {}) },
+    { state: 'queued', nextAttemptAt: input.notBefore, ...attempts, ...(input.error ? { lastError: input.error } : {}) },
     input.now,
     {
       type: 'upload-released',

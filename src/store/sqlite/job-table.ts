@@ -1,6 +1,6 @@
 import type { LastError } from '../documents.js';
 import { invalidArgument } from '../errors.js';
-import type { EnqueueJobInput, EnqueueJobResult, JobFilter, JobKind, JobRecord, JobState } from '../jobs.js';
+import type { EnqueueJobInput, EnqueueJobResult, JobFilter, JobKind, JobLease, JobRecord, JobState } from '../jobs.js';
 import { jsonOrNull, toJob, type JobRow } from './rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
 
@@ -48,8 +48,9 @@ interface EligibleQuery {
 
 /**
  * The next job a claimer may take: queued and due, or running under an expired lease.
- * Priority first, then first in, first out. Each state is read in queue order straight off
- * `jobs_by_eligibility`, so the first match ends the search instead of sorting the backlog.
+ * Priority first, then the one ready first: a queued job is ready at `not_before` (its enqueue
+ * time, or the end of its retry backoff), a taken-over one when its lease ran out. Each state is
+ * read in that order straight off an index, so the first match ends the search.
  */
 export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord | null {
   if (query.kinds.length === 0) return null;
@@ -58,7 +59,7 @@ export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord
     const row = sql.get<JobRow>(
       `SELECT j.* FROM jobs j JOIN documents d ON d.id = j.document_id
        WHERE j.state = '${state}' AND ${due} <= ? ${clauses}
-       ORDER BY j.priority DESC, j.created_at ASC, j.id ASC LIMIT 1`,
+       ORDER BY j.priority DESC, ${due} ASC, j.id ASC LIMIT 1`,
       query.now,
       ...params,
     );
@@ -70,10 +71,11 @@ export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord
   return comesFirst(expired, queued) ? expired : queued;
 }
 
-function comesFirst(a: JobRecord, b: JobRecord): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
-  return a.id < b.id;
+function comesFirst(expired: JobRecord, queued: JobRecord): boolean {
+  if (expired.priority !== queued.priority) return expired.priority > queued.priority;
+  const expiredAt = expired.leaseUntil ?? 0;
+  if (expiredAt !== queued.notBefore) return expiredAt < queued.notBefore;
+  return expired.id < queued.id;
 }
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */
@@ -120,7 +122,8 @@ function scopeClauses(query: EligibleQuery): { clauses: string; params: unknown[
 
 export function leaseJob(sql: SqlRunner, id: number, owner: string, now: number, leaseMs: number): JobRecord {
   sql.run(
-    `UPDATE jobs SET state = 'running', owner = ?, lease_until = ?, claims = claims + 1, updated_at = ? WHERE id = ?`,
+    `UPDATE jobs SET state = 'running', owner = ?, lease_until = ?, claims = claims + 1,
+       lease_generation = lease_generation + 1, updated_at = ? WHERE id = ?`,
     owner,
     now + leaseMs,
     now,
@@ -129,37 +132,47 @@ export function leaseJob(sql: SqlRunner, id: number, owner: string, now: number,
   return requireJob(sql, id);
 }
 
+/** The holder check of every running-job transition: owner, and the generation when given. */
+const HELD_BY = "id = ? AND owner = ? AND state = 'running' AND (? IS NULL OR lease_generation = ?)";
+
+function heldBy(id: number, owner: string, generation: number | undefined): unknown[] {
+  return [id, owner, generation ?? null, generation ?? null];
+}
+
+/** Whether this lease still holds its running job (checked inside a document transition). */
+export function leaseHolds(sql: SqlRunner, lease: JobLease): boolean {
+  return sql.get(`SELECT 1 FROM jobs WHERE ${HELD_BY}`, ...heldBy(lease.jobId, lease.owner, lease.generation)) !== undefined;
+}
+
 /** Changes a job this owner holds; false when the lease is no longer theirs. */
 export function updateOwnedJob(
   sql: SqlRunner,
-  id: number,
-  owner: string,
+  lease: { jobId: number; owner: string; generation?: number | undefined },
   now: number,
-  change: { state: JobState; notBefore?: number; error?: LastError },
+  change: { state: JobState; notBefore?: number; error?: LastError; outages?: number },
 ): boolean {
   const finished = change.state === 'queued' ? null : now;
   const result = sql.run(
     `UPDATE jobs SET state = ?, not_before = COALESCE(?, not_before), last_error = COALESCE(?, last_error),
-       lease_until = NULL, finished_at = ?, updated_at = ?
-     WHERE id = ? AND owner = ? AND state = 'running'`,
+       outages = COALESCE(?, outages), lease_until = NULL, finished_at = ?, updated_at = ?
+     WHERE ${HELD_BY}`,
     change.state,
     change.notBefore ?? null,
     jsonOrNull(change.error),
+    change.outages ?? null,
     finished,
     now,
-    id,
-    owner,
+    ...heldBy(lease.jobId, lease.owner, lease.generation),
   );
   return result.changes === 1;
 }
 
-export function renewJobLease(sql: SqlRunner, id: number, owner: string, now: number, leaseMs: number): boolean {
+export function renewJobLease(sql: SqlRunner, lease: { jobId: number; owner: string; generation?: number | undefined }, now: number, leaseMs: number): boolean {
   const result = sql.run(
-    "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND owner = ? AND state = 'running'",
+    `UPDATE jobs SET lease_until = ?, updated_at = ? WHERE ${HELD_BY}`,
     now + leaseMs,
     now,
-    id,
-    owner,
+    ...heldBy(lease.jobId, lease.owner, lease.generation),
   );
   return result.changes === 1;
 }

@@ -42,3 +42,13 @@ export function entryRemains(document: DocumentRecord, action: string): Refused 
 export function isOneOf(state: DocumentState, states: readonly DocumentState[]): boolean {
   return states.includes(state);
 }
+
+export function leaseLost(document: DocumentRecord | null, jobId: number, owner: string): Refused {
+  const which = document ? `document ${document.id} (${document.relPath})` : `job ${jobId}`;
+  return {
+    ok: false,
+    reason: 'LEASE_LOST',
+    detail: `${owner} no longer holds job ${jobId} of ${which}: its lease expired and was taken over, or the job ended`,
+    document,
+  };
+}

@@ -40,6 +40,8 @@ export interface JobRow {
   owner: string | null;
   lease_until: number | null;
   claims: number;
+  lease_generation: number;
+  outages: number;
   payload: string;
   last_error: string | null;
   created_at: number;
@@ -95,6 +97,8 @@ export function toJob(row: JobRow): JobRecord {
     owner: row.owner,
     leaseUntil: row.lease_until,
     claims: row.claims,
+    leaseGeneration: row.lease_generation,
+    outages: row.outages,
     payload: parseJson<JsonValue>(row.payload) ?? null,
     lastError: parseJson<LastError>(row.last_error),
     createdAt: row.created_at,

@@ -36,6 +36,7 @@ import type {
   FailJobInput,
   JobClaim,
   JobFilter,
+  JobLease,
   JobRecord,
   ReleaseJobInput,
 } from '../jobs.js';
@@ -136,11 +137,11 @@ export class SqliteStore implements Store {
   queueUpload(input: QueueUploadInput): Promise<QueuedResult> {
     return this.#write((sql) => scans.queueUpload(sql, input));
   }
-  recordEntryCreated(documentId: number, entryId: number, now: number): Promise<EntryCreatedResult> {
-    return this.#write((sql) => uploads.recordEntryCreated(sql, documentId, entryId, now));
+  recordEntryCreated(documentId: number, entryId: number, now: number, lease?: JobLease): Promise<EntryCreatedResult> {
+    return this.#write((sql) => uploads.recordEntryCreated(sql, documentId, entryId, now, lease));
   }
-  markProcessing(documentId: number, entryId: number, now: number): Promise<TransitionResult> {
-    return this.#write((sql) => uploads.markProcessing(sql, documentId, entryId, now));
+  markProcessing(documentId: number, entryId: number, now: number, lease?: JobLease): Promise<TransitionResult> {
+    return this.#write((sql) => uploads.markProcessing(sql, documentId, entryId, now, lease));
   }
   markReady(documentId: number, entryId: number, now: number): Promise<TransitionResult> {
     return this.#write((sql) => uploads.markReady(sql, documentId, entryId, now));
@@ -151,8 +152,8 @@ export class SqliteStore implements Store {
   requeueAfterError(input: RequeueAfterErrorInput): Promise<QueuedResult> {
     return this.#write((sql) => uploads.requeueAfterError(sql, input));
   }
-  markFailed(documentId: number, error: LastError, now: number): Promise<TransitionResult> {
-    return this.#write((sql) => uploads.markFailed(sql, documentId, error, now));
+  markFailed(documentId: number, error: LastError, now: number, lease?: JobLease): Promise<TransitionResult> {
+    return this.#write((sql) => uploads.markFailed(sql, documentId, error, now, lease));
   }
   forgetEntry(documentId: number, entryId: number, now: number): Promise<TransitionResult> {
     return this.#write((sql) => uploads.forgetEntry(sql, documentId, entryId, now));
@@ -177,21 +178,21 @@ export class SqliteStore implements Store {
       return claimNext(sql, owner, now, leaseMs, filter);
     });
   }
-  renewLease(jobId: number, owner: string, now: number, leaseMs: number): Promise<boolean> {
+  renewLease(jobId: number, owner: string, now: number, leaseMs: number, generation?: number): Promise<boolean> {
     return this.#write((sql) => {
       validateLease(owner, leaseMs);
-      return jobs.renewJobLease(sql, jobId, owner, now, leaseMs);
+      return jobs.renewJobLease(sql, { jobId, owner, generation }, now, leaseMs);
     });
   }
-  completeJob(jobId: number, owner: string, now: number): Promise<boolean> {
-    return this.#write((sql) => jobs.updateOwnedJob(sql, jobId, owner, now, { state: 'done' }));
+  completeJob(jobId: number, owner: string, now: number, generation?: number): Promise<boolean> {
+    return this.#write((sql) => jobs.updateOwnedJob(sql, { jobId, owner, generation }, now, { state: 'done' }));
   }
   releaseJob(input: ReleaseJobInput): Promise<boolean> {
     return this.#write((sql) => releaseJob(sql, input));
   }
   failJob(input: FailJobInput): Promise<boolean> {
     return this.#write((sql) =>
-      jobs.updateOwnedJob(sql, input.jobId, input.owner, input.now, { state: 'failed', error: input.error }),
+      jobs.updateOwnedJob(sql, input, input.now, { state: 'failed', error: input.error }),
     );
   }
   cancelJob(jobId: number, now: number): Promise<boolean> {

@@ -6,11 +6,11 @@ import type {
   RequeueAfterErrorInput,
   TransitionResult,
 } from '../documents.js';
-import { UPLOAD_JOB_KINDS } from '../jobs.js';
+import { UPLOAD_JOB_KINDS, type JobLease } from '../jobs.js';
 import type { JsonObject } from '../json-value.js';
 import { loadDocument, patchDocument } from './document-table.js';
-import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
-import { entryMismatch, entryRemains, isOneOf, notFound, wrongState } from './refusals.js';
+import { closeJobs, enqueueJobRow, leaseHolds, openJobsOf } from './job-table.js';
+import { entryMismatch, entryRemains, isOneOf, leaseLost, notFound, wrongState, type Refused } from './refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Transitions of the upload protocol (DESIGN §6) and the status poller (DESIGN §4). */
@@ -21,7 +21,14 @@ export function errorDetail(error: LastError): JsonObject {
   if (error.status !== undefined) detail.status = error.status;
   if (error.requestId !== undefined) detail.requestId = error.requestId;
   if (error.fingerprint !== undefined) detail.fingerprint = error.fingerprint;
+  if (error.step !== undefined) detail.step = error.step;
   return detail;
+}
+
+/** Fencing inside a document transition: refused when the caller's lease no longer holds its job. */
+function fenced(sql: SqlRunner, document: DocumentRecord | null, lease: JobLease | undefined): Refused | null {
+  if (lease === undefined || leaseHolds(sql, lease)) return null;
+  return leaseLost(document, lease.jobId, lease.owner);
 }
 
 /** The upload job is over once its entry has its bytes, whatever the entry's fate. */
@@ -29,9 +36,11 @@ function finishRunningUploads(sql: SqlRunner, document: DocumentRecord, now: num
   closeJobs(sql, openJobsOf(sql, document.id, UPLOAD_JOB_KINDS), now, { running: 'done', queued: 'keep' });
 }
 
-export function recordEntryCreated(sql: SqlRunner, id: number, entryId: number, now: number): EntryCreatedResult {
+export function recordEntryCreated(sql: SqlRunner, id: number, entryId: number, now: number, lease?: JobLease): EntryCreatedResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
+  const lost = fenced(sql, document, lease);
+  if (lost) return lost;
   if (document.entryId === entryId) return { ok: true, document, supersededEntryId: null };
   if (!isOneOf(document.state, ['uploading', 'deleting'])) return wrongState(document, 'record an entry for', 'uploading');
   if (document.previousEntryId === entryId) return entryMismatch(document, entryId);
@@ -53,9 +62,11 @@ export function recordEntryCreated(sql: SqlRunner, id: number, entryId: number, 
   return { ok: true, document: updated, supersededEntryId };
 }
 
-export function markProcessing(sql: SqlRunner, id: number, entryId: number, now: number): TransitionResult {
+export function markProcessing(sql: SqlRunner, id: number, entryId: number, now: number, lease?: JobLease): TransitionResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
+  const lost = fenced(sql, document, lease);
+  if (lost) return lost;
   if (document.state === 'processing' && document.entryId === entryId) return { ok: true, document };
   if (document.state !== 'uploading') return wrongState(document, 'mark processing', 'uploading');
   if (document.entryId !== entryId) return entryMismatch(document, entryId);
@@ -117,9 +128,11 @@ export function requeueAfterError(sql: SqlRunner, input: RequeueAfterErrorInput)
   return { ok: true, document: updated, job };
 }
 
-export function markFailed(sql: SqlRunner, id: number, error: LastError, now: number): TransitionResult {
+export function markFailed(sql: SqlRunner, id: number, error: LastError, now: number, lease?: JobLease): TransitionResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
+  const lost = fenced(sql, document, lease);
+  if (lost) return lost;
   if (isOneOf(document.state, ['gone', 'deleting'])) return wrongState(document, 'fail', 'any state but gone or deleting');
   closeJobs(sql, openJobsOf(sql, id, UPLOAD_JOB_KINDS), now, { running: 'failed', queued: 'cancelled', error });
   const detail = { ...errorDetail(error), previousVersionLive: document.previousEntryId !== null };
