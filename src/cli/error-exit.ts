@@ -10,6 +10,7 @@ export function exitCodeForError(error: unknown): number {
   if (error instanceof StoreError) return ExitCode.USAGE;
   if (error instanceof SimulatorOptionsError) return ExitCode.USAGE;
   if (error instanceof SensayApiError) {
+    if (error.code === 'UNEXPECTED_REDIRECT') return ExitCode.USAGE;
     if (AUTH_CODES.has(error.code)) return ExitCode.AUTH;
     if (UNREACHABLE_CODES.has(error.code)) return ExitCode.UNREACHABLE;
     return ExitCode.DOCUMENT_PROBLEM;
@@ -33,7 +34,9 @@ export function describeError(error: unknown): string {
     const head = `Sensay API error${status} ${error.code}${tries}: ${error.method} ${error.path}: ${error.message}${ids ? ` (${ids})` : ''}`;
     const hint = AUTH_CODES.has(error.code)
       ? 'check the organisation secret (SENSAY_ORGANIZATION_SECRET or api.organizationSecretFile)'
-      : UNREACHABLE_CODES.has(error.code)
+      : error.code === 'UNEXPECTED_REDIRECT'
+        ? 'configuration error: the API answered with a redirect, so api.baseUrl (or SENSAY_API_URL) is not the API\'s own address; set it to the URL the API answers on directly (redirects are never followed: the secret must not travel)'
+        : UNREACHABLE_CODES.has(error.code)
         ? 'check the network, api.baseUrl or SENSAY_API_URL; nothing was lost, the next run carries on'
         : undefined;
     return hint ? `${head}\n  ${hint}` : head;

@@ -72,6 +72,7 @@ export function createEngine(deps: EngineDeps): Engine {
     extractor,
     budget,
     owner,
+    attempts: { maxAttempts: config.limits.maxAttempts, recreateBackoffSeconds: config.limits.recreateBackoffSeconds },
     ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
     ...(deps.hooks !== undefined && { hooks: deps.hooks }),
   });

@@ -44,7 +44,11 @@ export interface DaemonDeps {
   readonly checkAccess?: (signal: AbortSignal) => Promise<void>;
 }
 
-export type DaemonExit = { readonly stoppedBy: 'signal' } | { readonly stoppedBy: 'auth'; readonly error: SensayApiError };
+export type DaemonExit =
+  | { readonly stoppedBy: 'signal' }
+  | { readonly stoppedBy: 'auth'; readonly error: SensayApiError }
+  /** The API redirected a request: `api.baseUrl` is wrong (CLI exit 2). */
+  | { readonly stoppedBy: 'config'; readonly error: SensayApiError };
 
 export interface Daemon {
   /** A watcher event: something under a source changed. */
@@ -205,7 +209,13 @@ class DaemonLoop implements Daemon {
   #afterJobs(run: RunSummary): DaemonExit | null {
     switch (run.stoppedBy) {
       case 'auth':
+      case 'config':
         return this.#authFailure(run.error);
+      case 'outage':
+        // Each create waits out its own outage backoff; the loop only keeps the API marked failing.
+        this.#apiFailed('uploading (the API failed the creates)', run.error);
+        this.#jobsDueAt = run.nextWakeAt;
+        return null;
       case 'unreachable':
         this.#apiFailed('running jobs', run.error);
         this.#jobsDueAt = this.#apiRetryAt;
@@ -276,7 +286,7 @@ class DaemonLoop implements Daemon {
       return { ok: true, value: await work() };
     } catch (err) {
       if (signal.aborted) return { ok: false };
-      if (err instanceof SensayApiError && AUTH_CODES.has(err.code)) return { ok: false, fatal: err };
+      if (err instanceof SensayApiError && (AUTH_CODES.has(err.code) || err.code === 'UNEXPECTED_REDIRECT')) return { ok: false, fatal: err };
       if (apiStep || err instanceof SensayApiError) this.#apiFailed(what, err);
       else this.#log.error({ err }, `${what} failed; retrying later`);
       return { ok: false };
@@ -302,7 +312,12 @@ class DaemonLoop implements Daemon {
     return backoffDelay(this.#localFailures, this.#options.backoff);
   }
 
+  /** 401/403, or a redirect (a wrong `api.baseUrl`): nothing will get better by waiting. */
   #authFailure(error: SensayApiError | undefined): DaemonExit {
+    if (error?.code === 'UNEXPECTED_REDIRECT') {
+      this.#log.error({ err: error.toLogFields() }, 'the API answered with a redirect: check api.baseUrl; the daemon stops');
+      return { stoppedBy: 'config', error };
+    }
     const err = error ?? new SensayApiError({ code: 'UNAUTHORIZED', message: 'credentials refused', method: 'POST', path: '' });
     this.#log.error({ err: err.toLogFields() }, 'the API refused the organisation secret (401/403); the daemon stops');
     return { stoppedBy: 'auth', error: err };

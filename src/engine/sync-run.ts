@@ -24,7 +24,10 @@ export type SyncStop =
   | 'max-wait'
   | 'signal'
   | 'auth'
+  /** The API stayed unavailable and nothing could be done (CLI exit 4). */
   | 'unreachable'
+  /** The API redirected: `api.baseUrl` is wrong (CLI exit 2). */
+  | 'config'
   /** Nothing can move without help (a replica paused by a quota). */
   | 'stalled';
 
@@ -39,12 +42,17 @@ export interface SyncRunResult {
   readonly jobs: JobTotals;
   readonly polls: PollResult & { cycles: number };
   readonly stoppedBy: SyncStop;
-  /** For `auth` and `unreachable`: what the API said. */
+  /** For `auth`, `unreachable` and `config`: what the API said. */
   readonly error?: SensayApiError;
   readonly summary: EngineSummary;
 }
 
 const MIN_SLEEP_MS = 1000;
+/**
+ * With `wait`, how long the API may fail every create (outages, each retried on its own backoff:
+ * 5 s doubling to 5 min) before the run gives up with exit 4; the daemon never gives up.
+ */
+export const OUTAGE_PATIENCE_MS = 10 * 60_000;
 
 /** Documents that still need the uploader or the poller. `discovered` waits for the next scan. */
 const IN_FLIGHT: readonly DocumentState[] = ['uploading', 'processing', 'errored', 'deleting'];
@@ -62,7 +70,8 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
   const reconcile = await engine.reconcile({ ...(signal && { signal }) });
   let pass = await engine.syncPass({ ...(signal && { signal }) });
   let passes = 1;
-  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0 };
+  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0 };
+  let outageSince: number | null = null;
   const polls = { ...emptyPollResult(), cycles: 0 };
 
   let stoppedBy: SyncStop = 'round';
@@ -78,8 +87,14 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
     }
     const run = await engine.runJobs({ ...(signal && { signal }) });
     addJobs(jobs, run);
-    if (run.stoppedBy === 'auth' || run.stoppedBy === 'unreachable' || run.stoppedBy === 'signal') {
+    if (run.stoppedBy === 'auth' || run.stoppedBy === 'unreachable' || run.stoppedBy === 'signal' || run.stoppedBy === 'config') {
       stoppedBy = run.stoppedBy;
+      error = run.error;
+      break;
+    }
+    outageSince = run.stoppedBy === 'outage' ? (outageSince ?? clock.now()) : null;
+    if (outageSince !== null && (!options.wait || clock.now() - outageSince >= OUTAGE_PATIENCE_MS || clock.now() >= deadline)) {
+      stoppedBy = 'unreachable';
       error = run.error;
       break;
     }
@@ -135,7 +150,7 @@ export function nextWake(state: EngineSummary, pollIntervalMs: number, settlingU
 }
 
 function addJobs(total: JobTotals, run: RunSummary): void {
-  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released'] as const) total[key] += run[key];
+  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released', 'outages'] as const) total[key] += run[key];
 }
 
 function addPoll(total: PollResult & { cycles: number }, poll: PollResult): void {

@@ -4,6 +4,7 @@ import type { SourceConfig } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
 import type { SensayClient } from '../sensay/client.js';
 import type { Store } from '../store/store.js';
+import { DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './attempt-policy.js';
 
 /** The protocol steps a test hook can stop at (a crash test SIGKILLs the process there). */
 export const PROTOCOL_STEPS = [
@@ -44,8 +45,12 @@ export interface UploaderDeps {
   owner: string;
   /** Default 5 minutes. */
   leaseMs?: number;
-  /** How long a released job waits before it is claimed again (file changed, URL expired…). Default 60 s. */
+  /** How long a released job waits before it is claimed again (file changed, source missing…). Default 60 s. */
   retryDelayMs?: number;
+  /** `limits.maxAttempts` and `limits.recreateBackoffSeconds`. Default 3 and 60. */
+  attempts?: AttemptLimits;
+  /** Jitter of the retry backoffs. Default Math.random. */
+  random?: () => number;
   hooks?: ProtocolHooks;
 }
 
@@ -58,4 +63,12 @@ export function leaseMsOf(deps: Pick<UploaderDeps, 'leaseMs'>): number {
 
 export function retryDelayOf(deps: Pick<UploaderDeps, 'retryDelayMs'>): number {
   return deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+}
+
+export function attemptLimitsOf(deps: Pick<UploaderDeps, 'attempts'>): AttemptLimits {
+  return deps.attempts ?? DEFAULT_ATTEMPT_LIMITS;
+}
+
+export function randomOf(deps: Pick<UploaderDeps, 'random'>): () => number {
+  return deps.random ?? Math.random;
 }

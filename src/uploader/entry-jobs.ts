@@ -1,5 +1,6 @@
 import { SensayApiError } from '../sensay/errors.js';
 import type { JobClaim } from '../store/store.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import { retryDelayOf, type UploaderDeps } from './deps.js';
 import { indexSources } from './source-index.js';
 
@@ -9,16 +10,18 @@ export type EntryJobOutcome = 'deleted' | 'renamed' | 'skipped' | 'released';
  * A `delete` job: the file is gone, so are its entries (current and predecessor). An entry that
  * is already gone counts as deleted. Idempotent, so a recovered claim simply runs it again.
  */
-export async function runDelete(deps: UploaderDeps, claim: JobClaim): Promise<EntryJobOutcome> {
+export async function runDelete(deps: UploaderDeps, claim: JobClaim, keeper: LeaseKeeper): Promise<EntryJobOutcome> {
   const { job } = claim;
+  const { owner, generation } = keeper.lease;
   for (let pass = 0; pass < 3; pass++) {
     const doc = await deps.store.getDocument(job.documentId);
     if (!doc || doc.state !== 'deleting') {
-      await deps.store.completeJob(job.id, deps.owner, deps.clock.now());
+      await deps.store.completeJob(job.id, owner, deps.clock.now(), generation);
       return 'skipped';
     }
     for (const entryId of [doc.entryId, doc.previousEntryId]) {
       if (entryId === null) continue;
+      await keeper.ensureHeld();
       await deps.api.deleteEntry(doc.replicaUUID, entryId);
       await deps.store.forgetEntry(doc.id, entryId, deps.clock.now());
     }
@@ -29,12 +32,12 @@ export async function runDelete(deps: UploaderDeps, claim: JobClaim): Promise<En
   }
   // An upload of this document is still in flight: its entry will be recorded, then deleted here.
   const now = deps.clock.now();
-  await deps.store.releaseJob({ jobId: job.id, owner: deps.owner, notBefore: now + retryDelayOf(deps), now });
+  await deps.store.releaseJob({ ...keeper.lease, notBefore: now + retryDelayOf(deps), now });
   return 'released';
 }
 
 /** A `rename` job: the file moved inside its source; its entries take the new title (no upload). */
-export async function runRename(deps: UploaderDeps, claim: JobClaim): Promise<EntryJobOutcome> {
+export async function runRename(deps: UploaderDeps, claim: JobClaim, keeper: LeaseKeeper): Promise<EntryJobOutcome> {
   const { job } = claim;
   const doc = await deps.store.getDocument(job.documentId);
   if (doc) {
@@ -42,6 +45,7 @@ export async function runRename(deps: UploaderDeps, claim: JobClaim): Promise<En
     for (const entryId of [doc.entryId, doc.previousEntryId]) {
       if (entryId === null) continue;
       try {
+        await keeper.ensureHeld();
         await deps.api.patchEntry(doc.replicaUUID, entryId, { title });
       } catch (error) {
         // A vanished entry is the poller's to notice (re-upload); its title no longer matters.
@@ -50,6 +54,6 @@ export async function runRename(deps: UploaderDeps, claim: JobClaim): Promise<En
     }
     await deps.store.appendEvent({ at: deps.clock.now(), type: 'entry.renamed', documentId: doc.id, detail: { title } });
   }
-  await deps.store.completeJob(job.id, deps.owner, deps.clock.now());
+  await deps.store.completeJob(job.id, keeper.lease.owner, deps.clock.now(), keeper.lease.generation);
   return doc ? 'renamed' : 'skipped';
 }

@@ -1,14 +1,19 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { AUTH_CODES, SensayApiError, UNREACHABLE_CODES } from '../sensay/errors.js';
+import { leaseOf } from '../store/jobs.js';
 import type { JobClaim } from '../store/store.js';
 import { leaseMsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { runDelete, runRename } from './entry-jobs.js';
-import { keepLease } from './lease-keeper.js';
+import { keepLease, LeaseLostError, type LeaseKeeper } from './lease-keeper.js';
 import { lastErrorOf, type UploadOutcome } from './outcome.js';
 import { runUpload, type ClaimedUpload } from './upload-protocol.js';
 
-export type StopReason = 'budget' | 'blocked' | 'idle' | 'signal' | 'auth' | 'unreachable';
+/**
+ * `outage`: every upload tried ran into an API outage and nothing else got done; each waits out
+ * its outage backoff (`nextWakeAt`). `config`: the API redirected a request (CLI exit 2).
+ */
+export type StopReason = 'budget' | 'blocked' | 'idle' | 'signal' | 'auth' | 'unreachable' | 'outage' | 'config';
 
 export interface RunSummary {
   uploaded: number;
@@ -17,12 +22,14 @@ export interface RunSummary {
   deleted: number;
   renamed: number;
   failed: number;
-  /** Jobs put back in the queue (file changed, URL expired, throttled…). */
+  /** Jobs put back in the queue (file changed, URL expired, throttled, outage…). */
   released: number;
+  /** Creates the API failed without creating anything (not attempts; their slots went back). */
+  outages: number;
   /** When something becomes runnable: a slot frees, a block ends, a job's notBefore. */
   nextWakeAt: number | null;
   stoppedBy: StopReason;
-  /** For `auth` and `unreachable`: the error to report (CLI exit 3 / 4). */
+  /** For `auth`, `unreachable`, `outage` and `config`: the error to report (CLI exit 3 / 4 / 4 / 2). */
   error?: SensayApiError;
 }
 
@@ -59,19 +66,27 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   async function runUntilIdle(options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
-    const summary: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    const summary: RunSummary = emptySummary();
+    let lastOutage: SensayApiError | undefined;
     const queue = new PQueue({ concurrency });
     const running = new Set<Promise<void>>();
     let halt: { stop: StopReason; error?: SensayApiError } | null = null;
 
     const execute = async (job: Claimed): Promise<void> => {
-      const keeper = keepLease(deps, job.claim.job.id, deps.owner, leaseMs);
+      const keeper = keepLease(deps, leaseOf(job.claim.job), leaseMs);
       try {
-        if (job.kind === 'upload') tally(summary, await runUpload(deps, job.claim), (h) => (halt ??= h));
-        else if (job.claim.job.kind === 'delete') count(summary, await runDelete(deps, job.claim));
-        else count(summary, await runRename(deps, job.claim));
+        if (job.kind === 'upload') {
+          const outcome = await runUpload(deps, job.claim, keeper);
+          if (outcome.outcome === 'outage') lastOutage = outcome.error;
+          tally(summary, outcome, (h) => (halt ??= h));
+        } else if (job.claim.job.kind === 'delete') count(summary, await runDelete(deps, job.claim, keeper));
+        else count(summary, await runRename(deps, job.claim, keeper));
       } catch (error) {
-        const stop = await afterError(deps, log, job, error);
+        if (error instanceof LeaseLostError) {
+          log.warn({ jobId: job.claim.job.id, kind: job.claim.job.kind }, 'lease lost; stopped before the next API request');
+          return;
+        }
+        const stop = await afterError(deps, log, job, keeper, error);
         if (stop) halt ??= stop;
         summary.released++;
       } finally {
@@ -104,20 +119,23 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     if (halt) {
       summary.stoppedBy = halt.stop;
       if (halt.error) summary.error = halt.error;
+    } else if (lastOutage && summary.uploaded + summary.adopted + summary.deleted + summary.renamed + summary.failed === 0) {
+      summary.stoppedBy = 'outage';
+      summary.error = lastOutage;
     }
     log.debug({ ...summary, error: summary.error?.code }, 'job run finished');
     return summary;
   }
 
   async function runUntil(deadline: number, options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
-    const total: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    const total = emptySummary();
     for (;;) {
       const run = await runUntilIdle(options);
-      for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released'] as const) total[key] += run[key];
+      for (const key of SUMMED) total[key] += run[key];
       Object.assign(total, { nextWakeAt: run.nextWakeAt, stoppedBy: run.stoppedBy });
       if (run.error) total.error = run.error;
       const wake = run.nextWakeAt;
-      if (['auth', 'unreachable', 'signal'].includes(run.stoppedBy) || wake === null || wake > deadline) return total;
+      if (['auth', 'unreachable', 'signal', 'config'].includes(run.stoppedBy) || wake === null || wake > deadline) return total;
       try {
         await deps.clock.sleep(Math.max(0, wake - deps.clock.now()), options.signal);
       } catch {
@@ -128,6 +146,12 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   return { runUntilIdle, runUntil };
+}
+
+const SUMMED = ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released', 'outages'] as const;
+
+function emptySummary(): RunSummary {
+  return { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' };
 }
 
 function tally(summary: RunSummary, result: UploadOutcome, stop: (h: { stop: StopReason; error?: SensayApiError }) => void): void {
@@ -149,7 +173,16 @@ function tally(summary: RunSummary, result: UploadOutcome, stop: (h: { stop: Sto
       summary.released++;
       stop({ stop: 'unreachable', error: result.error });
       return;
+    case 'outage':
+      summary.released++;
+      summary.outages++;
+      return;
+    case 'misconfigured':
+      summary.released++;
+      stop({ stop: 'config', error: result.error });
+      return;
     case 'abandoned':
+    case 'lease-lost':
       return;
     default:
       summary.released++;
@@ -171,6 +204,7 @@ async function afterError(
   deps: UploaderDeps,
   log: Logger,
   job: Claimed,
+  keeper: LeaseKeeper,
   error: unknown,
 ): Promise<{ stop: StopReason; error: SensayApiError } | null> {
   const api = error instanceof SensayApiError ? error : null;
@@ -179,10 +213,11 @@ async function afterError(
   const delay = api?.code === 'RATE_LIMITED' ? (api.retryAfterMs ?? retryDelayOf(deps)) : retryDelayOf(deps);
   if (job.kind === 'entry') {
     await deps.store
-      .releaseJob({ jobId: job.claim.job.id, owner: deps.owner, notBefore: now + delay, now, ...(api ? { error: lastErrorOf(api) } : {}) })
+      .releaseJob({ ...keeper.lease, notBefore: now + delay, now, ...(api ? { error: lastErrorOf(api) } : {}) })
       .catch(() => false);
   }
   if (api && AUTH_CODES.has(api.code)) return { stop: 'auth', error: api };
+  if (api?.code === 'UNEXPECTED_REDIRECT') return { stop: 'config', error: api };
   if (api && UNREACHABLE_CODES.has(api.code)) return { stop: 'unreachable', error: api };
   return null;
 }

@@ -1,36 +1,65 @@
 import type { Clock } from '../clock/clock.js';
+import type { JobLease } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 
 /**
  * Renews a job's lease every third of its length while the job runs (a 50 MB PUT can outlast a
  * lease), so no other process takes over a job that is still alive. `lost` turns true when the
- * store says the lease is no longer ours.
+ * store says the lease (owner + generation) is no longer ours; `ensureHeld` is called before
+ * every request to the API and stops the worker there (issue 8 §3).
  */
 export interface LeaseKeeper {
+  readonly lease: JobLease;
   readonly lost: boolean;
+  /**
+   * Throws `LeaseLostError` when the lease is lost. When the last renewal is older than the
+   * lease itself (the process stalled, the timer had no chance to run), asks the store first.
+   */
+  ensureHeld(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function keepLease(deps: { clock: Clock; store: Store }, jobId: number, owner: string, leaseMs: number): LeaseKeeper {
+/** The worker no longer holds its job: it must stop without touching the job or its document. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+  readonly code = 'LEASE_LOST';
+  readonly jobId: number;
+  constructor(lease: JobLease) {
+    super(`lease on job ${lease.jobId} (generation ${lease.generation}) was lost; another worker holds it now`);
+    this.jobId = lease.jobId;
+  }
+}
+
+export function keepLease(deps: { clock: Clock; store: Store }, lease: JobLease, leaseMs: number): LeaseKeeper {
   const stopper = new AbortController();
   let lost = false;
+  let heldUntil = deps.clock.now() + leaseMs;
+  const renew = async (): Promise<boolean> => {
+    const now = deps.clock.now();
+    // A store that cannot answer right now is not proof of a lost lease.
+    const renewed = await deps.store.renewLease(lease.jobId, lease.owner, now, leaseMs, lease.generation).catch(() => true);
+    if (renewed) heldUntil = now + leaseMs;
+    else lost = true;
+    return renewed;
+  };
   const loop = (async () => {
-    for (;;) {
+    while (!lost) {
       try {
         await deps.clock.sleep(Math.max(1, Math.floor(leaseMs / 3)), stopper.signal);
       } catch {
         return;
       }
-      const renewed = await deps.store.renewLease(jobId, owner, deps.clock.now(), leaseMs).catch(() => true);
-      if (!renewed) {
-        lost = true;
-        return;
-      }
+      await renew();
     }
   })();
   return {
+    lease,
     get lost() {
       return lost;
+    },
+    async ensureHeld() {
+      if (!lost && deps.clock.now() >= heldUntil) await renew();
+      if (lost) throw new LeaseLostError(lease);
     },
     async stop() {
       stopper.abort();

@@ -1,5 +1,5 @@
 import type { SensayApiError } from '../sensay/errors.js';
-import type { LastError } from '../store/store.js';
+import type { LastError, UploadStep } from '../store/store.js';
 
 /** How one upload job ended, for the runner's summary and its decision to go on. */
 export type UploadOutcome =
@@ -15,15 +15,25 @@ export type UploadOutcome =
   | { outcome: 'paused'; replicaUUID: string; reason: string }
   /** 401/403: the runner stops; the CLI exits 3. */
   | { outcome: 'auth'; error: SensayApiError }
-  /** The API could not be reached; the job is released (or left to its lease when in doubt). */
+  /** The API could not be reached mid-protocol; the job is left to its lease (recovery reconciles). */
   | { outcome: 'unreachable'; error: SensayApiError }
+  /**
+   * A create failed by the API (5xx, timeout, refused connection) that created nothing: not the
+   * document's fault, so no attempt; the slot went back and the job waits out the outage backoff.
+   */
+  | { outcome: 'outage'; error: SensayApiError; notBefore: number }
+  /** The API answered with a redirect: `api.baseUrl` is wrong. The run stops (CLI exit 2); no document fails. */
+  | { outcome: 'misconfigured'; error: SensayApiError }
+  /** The lease was lost (taken over): the worker stopped without touching the job or its document. */
+  | { outcome: 'lease-lost'; detail: string }
   /** The document moved under us (deleted, re-queued by a scan); nothing of ours is left behind. */
   | { outcome: 'abandoned'; detail: string };
 
-export type ReleaseReason = 'changed' | 'ambiguous' | 'upload-failed' | 'budget' | 'no-source';
+export type ReleaseReason = 'changed' | 'ambiguous' | 'upload-failed' | 'budget' | 'no-source' | 'outage' | 'misconfigured';
 
-export function lastErrorOf(error: SensayApiError): LastError {
+export function lastErrorOf(error: SensayApiError, step?: UploadStep): LastError {
   const last: LastError = { message: error.message, code: error.code };
+  if (step !== undefined) last.step = step;
   if (error.status !== undefined) last.status = error.status;
   if (error.requestId !== undefined) last.requestId = error.requestId;
   if (error.fingerprint !== undefined) last.fingerprint = error.fingerprint;

@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
-import type { CreateEntryInput } from '../sensay/client.js';
-import { SensayApiError, UNREACHABLE_CODES } from '../sensay/errors.js';
-import type { DocumentRecord, UploadClaim } from '../store/store.js';
-import { handleCreateRefusal, type HeldUpload } from './create-refusal.js';
-import { retryDelayOf, type ProtocolStep, type UploaderDeps } from './deps.js';
+import type { CreateEntryInput, CreateEntryResult } from '../sensay/client.js';
+import { SensayApiError } from '../sensay/errors.js';
+import type { DocumentRecord, LastError, UploadClaim } from '../store/store.js';
+import { afterCreateOutage } from './create-outage.js';
+import { handleCreateRefusal } from './create-refusal.js';
+import { retryDelayOf, type UploaderDeps } from './deps.js';
+import { afterFailedAttempt } from './failed-attempt.js';
 import { fingerprintFile } from './file-fingerprint.js';
-import type { ReleaseReason, UploadOutcome } from './outcome.js';
+import { abandon, discard, guard, leaseLost, release, step, type HeldUpload } from './held-upload.js';
+import type { LeaseKeeper } from './lease-keeper.js';
+import { lastErrorOf, type ReleaseReason, type UploadOutcome } from './outcome.js';
 import { reconcileClaim } from './reconcile.js';
 import { indexSources } from './source-index.js';
 
@@ -14,14 +18,16 @@ export type ClaimedUpload = Extract<UploadClaim, { ok: true }>;
 /**
  * DESIGN §6 for one upload job claimed with `store.claimUpload`: POST, record the entry id at
  * once, PUT the bytes (file mode), mark processing. Every way out leaves the document in a state
- * the next run understands and no entry of ours unrecorded on the server.
+ * the next run understands and no entry of ours unrecorded on the server. Before every request to
+ * the API the lease is checked (`keeper.ensureHeld`): a worker that lost it stops there.
  */
-export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload): Promise<UploadOutcome> {
+export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload, keeper: LeaseKeeper): Promise<UploadOutcome> {
   const log = deps.log.child({ component: 'uploader', jobId: claim.job.id, documentId: claim.document.id });
-  const held: HeldUpload = { job: claim.job, document: claim.document, slotId: claim.slotId };
+  const held: HeldUpload = { job: claim.job, document: claim.document, slotId: claim.slotId, keeper };
   await step(deps, held, 'claimed');
 
   if (claim.recovered) {
+    await keeper.ensureHeld();
     const reconciled = await reconcileClaim(deps, claim.document.id);
     if (reconciled.action === 'adopted') return { outcome: 'adopted', entryId: reconciled.entryId };
     const slot = await deps.store.acquireUploadSlot({ ...deps.budget, now: deps.clock.now(), jobId: claim.job.id });
@@ -35,21 +41,21 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload): Promi
   const index = indexSources(deps.sources);
   const source = index.source(document.sourceName);
   const path = index.absolutePath(document);
-  if (!source || path === null) return release(deps, held, 'no-source', deps.clock.now() + retryDelayOf(deps), true);
+  if (!source || path === null) return release(deps, held, 'no-source', deps.clock.now() + retryDelayOf(deps), { refund: true });
 
-  const title = index.titleOf(document);
   let input: CreateEntryInput;
   if (source.mode === 'text') {
     const extracted = await deps.extractor.extract(path);
-    if (!extracted.ok || extracted.textHash !== document.textHash) return changed(deps, log, held, true);
-    input = { title, text: extracted.text };
+    if (!extracted.ok || extracted.textHash !== document.textHash) return changed(deps, log, held);
+    input = { title: index.titleOf(document), text: extracted.text };
   } else {
     // Checked before the POST too: a file known to have changed must not spend a slot.
-    if (!(await unchanged(path, document))) return changed(deps, log, held, true);
-    input = { title, filename: index.filenameOf(document) };
+    if (!(await unchanged(path, document))) return changed(deps, log, held);
+    input = { title: index.titleOf(document), filename: index.filenameOf(document) };
   }
 
-  let created;
+  await keeper.ensureHeld();
+  let created: CreateEntryResult;
   try {
     const pending = deps.api.createEntry(document.replicaUUID, input);
     await step(deps, held, 'create-sent');
@@ -57,43 +63,55 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload): Promi
   } catch (error) {
     return handleCreateRefusal(deps, log, held, error);
   }
-  if (!created.ok && created.ambiguous) {
-    log.warn({ ...created.cause.toLogFields() }, 'create answer lost; reconciling before anything else');
-    const reconciled = await guard(() => reconcileClaim(deps, document.id));
-    if ('outcome' in reconciled) return reconciled;
-    if (reconciled.action === 'adopted') return { outcome: 'adopted', entryId: reconciled.entryId };
-    // The slot stays spent: the server may have counted the create even though nothing is there.
-    return release(deps, held, 'ambiguous', deps.clock.now() + retryDelayOf(deps));
-  }
+  if (!created.ok && created.ambiguous) return settleLostAnswer(deps, log, held, created.cause);
   if (!created.ok) {
-    const error = { message: created.error, code: 'REJECTED' };
-    await deps.store.markFailed(document.id, error, deps.clock.now());
+    const error: LastError = { message: created.error, code: 'REJECTED', step: 'create' };
+    const failed = await deps.store.markFailed(document.id, error, deps.clock.now(), keeper.lease);
+    if (!failed.ok && failed.reason === 'LEASE_LOST') return leaseLost(held, 'failing the document');
     log.warn({ error: created.error }, 'the API did not enqueue the entry; document failed');
     return { outcome: 'failed', error };
   }
   await step(deps, held, 'create-answered');
 
   const entryId = created.knowledgeBaseID;
-  const recorded = await deps.store.recordEntryCreated(document.id, entryId, deps.clock.now());
+  const recorded = await deps.store.recordEntryCreated(document.id, entryId, deps.clock.now(), keeper.lease);
   if (!recorded.ok) {
+    // Our new holder reconciles: it finds this unrecorded entry by title and settles it.
+    if (recorded.reason === 'LEASE_LOST') return leaseLost(held, 'recording the entry');
+    await keeper.ensureHeld();
     await deps.api.deleteEntry(document.replicaUUID, entryId);
     return abandon(deps, held, recorded.detail);
   }
-  if (recorded.supersededEntryId !== null) await discard(deps, held.document, recorded.supersededEntryId);
+  held.document = recorded.document;
+  if (recorded.supersededEntryId !== null) await discard(deps, held, recorded.supersededEntryId);
   await step(deps, held, 'entry-recorded');
 
   if (source.mode === 'file') {
     const put = await putBytes(deps, log, held, path, entryId, created.signedURL);
     if (put !== null) return put;
   }
-  const processing = await deps.store.markProcessing(document.id, entryId, deps.clock.now());
-  if (!processing.ok) return abandon(deps, held, processing.detail);
+  const processing = await deps.store.markProcessing(document.id, entryId, deps.clock.now(), keeper.lease);
+  if (!processing.ok) return processing.reason === 'LEASE_LOST' ? leaseLost(held, 'marking processing') : abandon(deps, held, processing.detail);
   await step(deps, held, 'processing');
-  log.debug({ entryId, title }, 'uploaded');
+  log.debug({ entryId, title: input.title }, 'uploaded');
   return { outcome: 'uploaded', entryId };
 }
 
-/** The PUT; null when the bytes arrived intact, else how the job ended. */
+/**
+ * The create's answer was lost (5xx, timeout, reset): reconcile before anything else. Nothing
+ * there → an outage (slot back, outage backoff); a half-made entry deleted → an attempt spent.
+ */
+async function settleLostAnswer(deps: UploaderDeps, log: Logger, held: HeldUpload, cause: SensayApiError): Promise<UploadOutcome> {
+  log.warn({ ...cause.toLogFields() }, 'create answer lost; reconciling before anything else');
+  await held.keeper.ensureHeld();
+  const reconciled = await guard(() => reconcileClaim(deps, held.document.id));
+  if (!reconciled.ok) return reconciled.outcome;
+  if (reconciled.value.action === 'adopted') return { outcome: 'adopted', entryId: reconciled.value.entryId };
+  if (reconciled.value.deleted === 0) return afterCreateOutage(deps, log, held, cause);
+  return afterFailedAttempt(deps, log, held, 'ambiguous', lastErrorOf(cause, 'create'), { countsAttempt: true });
+}
+
+/** The PUT; null when the bytes arrived intact, else how the job ended (its entry deleted). */
 async function putBytes(
   deps: UploaderDeps,
   log: Logger,
@@ -103,25 +121,26 @@ async function putBytes(
   signedURL: string | undefined,
 ): Promise<UploadOutcome | null> {
   const document = held.document;
-  const giveUp = async (reason: ReleaseReason, detail: string): Promise<UploadOutcome> => {
-    log.warn({ entryId, reason, detail }, 'upload abandoned; entry deleted, job released');
-    const gone = await guard(() => discard(deps, document, entryId));
-    if (typeof gone === 'object') return gone;
-    return release(deps, held, reason, deps.clock.now() + retryDelayOf(deps));
+  const giveUp = async (reason: ReleaseReason, error: LastError): Promise<UploadOutcome> => {
+    log.warn({ entryId, reason, error }, 'upload abandoned; deleting its entry');
+    const gone = await guard(() => discard(deps, held, entryId));
+    if (!gone.ok) return gone.outcome;
+    return afterFailedAttempt(deps, log, held, reason, error);
   };
-  if (signedURL === undefined) return giveUp('upload-failed', 'the create answered without a signed URL');
+  if (signedURL === undefined) return giveUp('upload-failed', { message: 'the create answered without a signed upload URL', code: 'NO_SIGNED_URL', step: 'upload' });
   // Never PUT a half-written file: the bytes must be the version that was extracted.
-  if (!(await unchanged(path, document))) return giveUp('changed', 'file changed since extraction');
+  if (!(await unchanged(path, document))) return giveUp('changed', { message: 'file changed since extraction', code: 'CHANGED', step: 'upload' });
   let sent;
   try {
+    await held.keeper.ensureHeld();
     const pending = deps.api.uploadFile(signedURL, path, { expectedSize: document.size });
     await step(deps, held, 'upload-sent');
     sent = await pending;
   } catch (error) {
     if (!(error instanceof SensayApiError)) throw error;
-    return giveUp(error.code === 'FILE_CHANGED' ? 'changed' : 'upload-failed', `${error.code}: ${error.message}`);
+    return giveUp(error.code === 'FILE_CHANGED' ? 'changed' : 'upload-failed', lastErrorOf(error, 'upload'));
   }
-  if (sent.sha256 !== document.sha256) return giveUp('changed', 'bytes sent differ from the extracted version');
+  if (sent.sha256 !== document.sha256) return giveUp('changed', { message: 'bytes sent differ from the extracted version', code: 'CHANGED', step: 'upload' });
   await step(deps, held, 'upload-done');
   return null;
 }
@@ -131,52 +150,8 @@ async function unchanged(path: string, document: DocumentRecord): Promise<boolea
   return now.ok && now.size === document.size && now.sha256 === document.sha256;
 }
 
-/** The file is not the version that was extracted: the next scan sees the change and re-plans. */
-async function changed(deps: UploaderDeps, log: Logger, held: HeldUpload, refund: boolean): Promise<UploadOutcome> {
+/** The file is not the version that was extracted, before any create: the next scan re-plans; no slot spent. */
+async function changed(deps: UploaderDeps, log: Logger, held: HeldUpload): Promise<UploadOutcome> {
   log.info({ relPath: held.document.relPath }, 'file changed since extraction; upload released for the next scan');
-  return release(deps, held, 'changed', deps.clock.now() + retryDelayOf(deps), refund);
-}
-
-async function release(
-  deps: UploaderDeps,
-  held: HeldUpload,
-  reason: ReleaseReason,
-  notBefore: number,
-  refund = false,
-): Promise<UploadOutcome> {
-  if (refund && held.slotId !== null) await deps.store.refundUploadSlot(held.slotId);
-  const now = deps.clock.now();
-  await deps.store.releaseJob({ jobId: held.job.id, owner: deps.owner, notBefore, now, error: { message: `upload released: ${reason}`, code: reason.toUpperCase() } });
-  return { outcome: 'released', reason, notBefore };
-}
-
-async function abandon(deps: UploaderDeps, held: HeldUpload, detail: string, refund = false): Promise<UploadOutcome> {
-  if (refund && held.slotId !== null) await deps.store.refundUploadSlot(held.slotId);
-  // Completing (not releasing) the job: whatever moved the document has queued what it needs.
-  await deps.store.completeJob(held.job.id, deps.owner, deps.clock.now());
-  deps.log.child({ component: 'uploader' }).info({ jobId: held.job.id, detail }, 'upload abandoned');
-  return { outcome: 'abandoned', detail };
-}
-
-/** Deletes an entry of ours from Sensay, then from the document. */
-async function discard(deps: UploaderDeps, document: DocumentRecord, entryId: number): Promise<void> {
-  await deps.api.deleteEntry(document.replicaUUID, entryId);
-  await deps.store.forgetEntry(document.id, entryId, deps.clock.now());
-}
-
-/**
- * When the API cannot be reached mid-protocol, the job is left to its lease: it expires, and the
- * recovered claim reconciles, which is the only safe way back from not knowing.
- */
-async function guard<T>(work: () => Promise<T>): Promise<T | UploadOutcome> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SensayApiError && UNREACHABLE_CODES.has(error.code)) return { outcome: 'unreachable', error };
-    throw error;
-  }
-}
-
-async function step(deps: UploaderDeps, held: HeldUpload, at: ProtocolStep): Promise<void> {
-  await deps.hooks?.at(at, { documentId: held.document.id, jobId: held.job.id });
+  return release(deps, held, 'changed', deps.clock.now() + retryDelayOf(deps), { refund: true });
 }

@@ -98,10 +98,12 @@ describe('uploader: the API says no', () => {
 describe('uploader: ambiguous creates and changed files', () => {
   it('file mode: a lost create answer is reconciled — exactly one entry ends up per document', async () => {
     const { clock, w, s, api } = await setUp({ files: 3, sim: { faults: { createTimeout: { next: 1, mode: 'drop' } } } });
-    const runner = w.runner(s, api, 'host:1:aaaaaa', { retryDelayMs: 60_000 });
+    // The deleted half-made entry spent a slot: an attempt, retried after recreateBackoffSeconds (no jitter here).
+    const runner = w.runner(s, api, 'host:1:aaaaaa', { attempts: { maxAttempts: 3, recreateBackoffSeconds: 60 }, random: () => 0 });
     const first = await runner.runUntilIdle();
     expect(first.uploaded).toBe(2);
     expect(first.released).toBe(1);
+    expect((await s.listDocuments({ states: ['queued'] })).map((d) => d.attempts)).toEqual([1]);
     // The half-made entry (no bytes) was found and deleted, never POSTed blindly again.
     expect(w.sim!.stats().creates).toBe(3);
     expect(w.sim!.stats().deletes).toBe(1);

@@ -71,6 +71,7 @@ async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: 
 function exitCode(result: SyncRunResult, report: SyncJson): number {
   if (result.error && AUTH_CODES.has(result.error.code)) return ExitCode.AUTH;
   if (result.error && UNREACHABLE_CODES.has(result.error.code)) return ExitCode.UNREACHABLE;
+  if (result.stoppedBy === 'config' || result.error?.code === 'UNEXPECTED_REDIRECT') return ExitCode.USAGE;
   if (result.stoppedBy === 'auth') return ExitCode.AUTH;
   if (result.stoppedBy === 'unreachable') return ExitCode.UNREACHABLE;
   return report.documents.failed + report.documents.rejected > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;

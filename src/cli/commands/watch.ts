@@ -135,6 +135,10 @@ function report(exit: DaemonExit | 'abandoned', io: CliIo, log: Logger): number 
     io.err('The API refused the organisation secret: check SENSAY_ORGANIZATION_SECRET (or api.organizationSecretFile).');
     return ExitCode.AUTH;
   }
+  if (exit.stoppedBy === 'config') {
+    io.err(describeError(exit.error));
+    return ExitCode.USAGE;
+  }
   return ExitCode.OK;
 }
 
