@@ -36,6 +36,11 @@ export interface FaultOptions {
    * `drop` cuts it. This is the ambiguous outcome a client must reconcile.
    */
   createTimeout?: { next: number; mode?: 'hang' | 'drop' } | null;
+  /**
+   * The storage refuses signed-URL PUTs with `status` (400–599): every PUT, or the next `next`.
+   * The bytes are not stored and the entry stays `NEW`, as a real storage that refuses does.
+   */
+  uploadRefusal?: { status: number; next?: number } | null;
 }
 
 export type RequestScope = 'api' | 'upload';
@@ -68,6 +73,13 @@ export function normaliseFaults(faults: FaultOptions): FaultOptions {
   }
   if (faults.dropConnection) count('faults.dropConnection.next', faults.dropConnection.next);
   if (faults.createTimeout) count('faults.createTimeout.next', faults.createTimeout.next);
+  const refusal = faults.uploadRefusal;
+  if (refusal) {
+    if (!(Number.isInteger(refusal.status) && refusal.status >= 400 && refusal.status <= 599)) {
+      throw new SimulatorOptionsError('faults.uploadRefusal.status', 'an integer from 400 to 599', refusal.status);
+    }
+    if (refusal.next !== undefined) count('faults.uploadRefusal.next', refusal.next);
+  }
   return faults;
 }
 
@@ -85,6 +97,7 @@ export class FaultState {
   #latency: { ms: number; scope: FaultScope } | null = null;
   #drop: Counted | null = null;
   #createTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
+  #uploadRefusal: { status: number; remaining: number } | null = null;
 
   constructor(initial: FaultOptions) {
     this.inject(initial);
@@ -105,10 +118,22 @@ export class FaultState {
       const c = faults.createTimeout;
       this.#createTimeout = c === null ? null : { remaining: c.next, mode: c.mode ?? 'hang' };
     }
+    if (faults.uploadRefusal !== undefined) {
+      const r = faults.uploadRefusal;
+      this.#uploadRefusal = r === null ? null : { status: r.status, remaining: r.next ?? Infinity };
+    }
   }
 
   reset(): void {
-    this.#error = this.#latency = this.#drop = this.#createTimeout = null;
+    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#uploadRefusal = null;
+  }
+
+  /** The status a signed-URL PUT is refused with, or null to let it through. */
+  takeUploadRefusal(): number | null {
+    const refusal = this.#uploadRefusal;
+    if (!refusal) return null;
+    if (--refusal.remaining <= 0) this.#uploadRefusal = null;
+    return refusal.status;
   }
 
   latencyFor(request: RequestScope): number {

@@ -68,6 +68,12 @@ async function decide(sim: SimContext, incoming: Incoming, match: RouteMatch): P
     sim.stats.injectedErrors++;
     return injectedError(injected.status, injected.body, requestId);
   }
+  const refused = scope === 'upload' && match.kind === 'found' ? sim.faults.takeUploadRefusal() : null;
+  if (refused !== null) {
+    sim.stats.injectedErrors++;
+    await drainBody(req);
+    return apiError(refused, requestId, `Simulated storage refusal (${refused})`, { code: 'SIMULATED_UPLOAD_REFUSAL' });
+  }
   const now = sim.config.clock.now();
   if (scope === 'api') {
     const gate = admitApiRequest(sim, req, requestId, now);
