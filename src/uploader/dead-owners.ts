@@ -1,54 +1,41 @@
-import { hostname as osHostname } from 'node:os';
 import type { Store } from '../store/store.js';
+import { ownerIdentity } from './owner-id.js';
+import { currentProcessIdentity, processStartTime, type ProcessIdentity } from './process-identity.js';
 
 export type DeadOwnerDeps = {
   store: Pick<Store, 'listJobs' | 'expireLeases'>;
   now: number;
-  /** This machine's name, as `leaseOwnerId()` writes it. */
-  hostname?: string;
-  /** Whether a pid is a live process on this machine. */
-  isAlive?: (pid: number) => boolean;
+  /** This process's identity (default: read from /proc). */
+  self?: ProcessIdentity;
+  /** The start time of a pid in this pid namespace, null when none runs (default: /proc/<pid>/stat). */
+  startTimeOf?: (pid: number) => string | null;
 };
 
 /**
  * A process killed on this machine leaves its jobs leased for the rest of the lease (minutes).
- * Its owner id names this host and its pid, so when that pid is no longer running the leases
- * can be recovered at once instead of waiting. Owners on other hosts, or whose pid is alive (even
- * if reused), are left to expire normally — the fast path only ever shortens a wait for a
- * process that provably cannot finish its job.
+ * When its owner id proves it ran in this boot and this pid namespace, and that pid with that
+ * start time no longer exists, the leases are recovered at once. Every other owner (another host,
+ * another container, an id without identity, a process still alive) is left to expire normally:
+ * the fast path only ever shortens a wait for a process that provably cannot finish its job.
  */
 export async function expireDeadLocalLeases(deps: DeadOwnerDeps): Promise<string[]> {
-  const host = deps.hostname ?? osHostname();
-  const isAlive = deps.isAlive ?? processIsAlive;
+  const self = deps.self ?? currentProcessIdentity();
+  const startTimeOf = deps.startTimeOf ?? processStartTime;
   const running = await deps.store.listJobs({ states: ['running'] });
   const owners = new Set(running.map((job) => job.owner).filter((owner): owner is string => owner !== null));
   const dead: string[] = [];
   for (const owner of owners) {
-    const pid = localPid(owner, host);
-    if (pid === null || isAlive(pid)) continue;
+    if (!isDeadOnThisHost(owner, self, startTimeOf)) continue;
     await deps.store.expireLeases(owner, deps.now);
     dead.push(owner);
   }
   return dead;
 }
 
-/** The pid in `host:pid:suffix` when `host` is this machine; null otherwise. */
-export function localPid(owner: string, host: string): number | null {
-  const parts = owner.split(':');
-  if (parts.length < 3) return null;
-  const suffix = parts.pop();
-  const pidText = parts.pop();
-  if (suffix === undefined || pidText === undefined || parts.join(':') !== host) return null;
-  const pid = Number(pidText);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the pid exists but belongs to someone else — alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Pure: dead only when boot id and pid namespace match ours and that pid with that start time is gone. */
+export function isDeadOnThisHost(owner: string, self: ProcessIdentity, startTimeOf: (pid: number) => string | null): boolean {
+  const them = ownerIdentity(owner);
+  if (!them || self.bootId === null || self.pidNamespace === null) return false;
+  if (them.bootId !== self.bootId || them.pidNamespace !== self.pidNamespace) return false;
+  return startTimeOf(them.pid) !== them.startTime;
 }
