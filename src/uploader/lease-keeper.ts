@@ -12,8 +12,9 @@ export interface LeaseKeeper {
   readonly lease: JobLease;
   readonly lost: boolean;
   /**
-   * Throws `LeaseLostError` when the lease is lost. When the last renewal is older than the
-   * lease itself (the process stalled, the timer had no chance to run), asks the store first.
+   * Renews the lease in the store (one small write) and throws `LeaseLostError` when it is no
+   * longer ours: a takeover is noticed before the next request, even one that happened between
+   * two timer renewals (a stalled process, a lease expired by a dead-owner sweep).
    */
   ensureHeld(): Promise<void>;
   stop(): Promise<void>;
@@ -33,14 +34,10 @@ export class LeaseLostError extends Error {
 export function keepLease(deps: { clock: Clock; store: Store }, lease: JobLease, leaseMs: number): LeaseKeeper {
   const stopper = new AbortController();
   let lost = false;
-  let heldUntil = deps.clock.now() + leaseMs;
-  const renew = async (): Promise<boolean> => {
-    const now = deps.clock.now();
+  const renew = async (): Promise<void> => {
     // A store that cannot answer right now is not proof of a lost lease.
-    const renewed = await deps.store.renewLease(lease.jobId, lease.owner, now, leaseMs, lease.generation).catch(() => true);
-    if (renewed) heldUntil = now + leaseMs;
-    else lost = true;
-    return renewed;
+    const renewed = await deps.store.renewLease(lease.jobId, lease.owner, deps.clock.now(), leaseMs, lease.generation).catch(() => true);
+    if (!renewed) lost = true;
   };
   const loop = (async () => {
     while (!lost) {
@@ -58,7 +55,7 @@ export function keepLease(deps: { clock: Clock; store: Store }, lease: JobLease,
       return lost;
     },
     async ensureHeld() {
-      if (!lost && deps.clock.now() >= heldUntil) await renew();
+      if (!lost) await renew();
       if (lost) throw new LeaseLostError(lease);
     },
     async stop() {
