@@ -38,21 +38,10 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload, keeper
   const document = await deps.store.getDocument(claim.document.id);
   if (!document || document.state !== 'uploading') return abandon(deps, held, `document is ${document?.state ?? 'gone'}`, true);
   held.document = document;
-  const index = indexSources(deps.sources);
-  const source = index.source(document.sourceName);
-  const path = index.absolutePath(document);
-  if (!source || path === null) return release(deps, held, 'no-source', deps.clock.now() + retryDelayOf(deps), { refund: true });
-
-  let input: CreateEntryInput;
-  if (source.mode === 'text') {
-    const extracted = await deps.extractor.extract(path);
-    if (!extracted.ok || extracted.textHash !== document.textHash) return changed(deps, log, held);
-    input = { title: index.titleOf(document), text: extracted.text };
-  } else {
-    // Checked before the POST too: a file known to have changed must not spend a slot.
-    if (!(await unchanged(path, document))) return changed(deps, log, held);
-    input = { title: index.titleOf(document), filename: index.filenameOf(document) };
-  }
+  const prepared = await prepareCreate(deps, document);
+  if (prepared === 'no-source') return release(deps, held, 'no-source', deps.clock.now() + retryDelayOf(deps), { refund: true });
+  if (prepared === 'changed') return changed(deps, log, held);
+  const { input, path, mode } = prepared;
 
   await keeper.ensureHeld();
   let created: CreateEntryResult;
@@ -86,7 +75,7 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload, keeper
   if (recorded.supersededEntryId !== null) await discard(deps, held, recorded.supersededEntryId);
   await step(deps, held, 'entry-recorded');
 
-  if (source.mode === 'file') {
+  if (mode === 'file') {
     const put = await putBytes(deps, log, held, path, entryId, created.signedURL);
     if (put !== null) return put;
   }
@@ -95,6 +84,24 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload, keeper
   await step(deps, held, 'processing');
   log.debug({ entryId, title: input.title }, 'uploaded');
   return { outcome: 'uploaded', entryId };
+}
+
+type PreparedCreate = { input: CreateEntryInput; path: string; mode: 'file' | 'text' } | 'no-source' | 'changed';
+
+/** The create's body; the file must still be the version that was extracted (no slot for a stale one). */
+async function prepareCreate(deps: UploaderDeps, document: DocumentRecord): Promise<PreparedCreate> {
+  const index = indexSources(deps.sources);
+  const source = index.source(document.sourceName);
+  const path = index.absolutePath(document);
+  if (!source || path === null) return 'no-source';
+  const title = index.titleOf(document);
+  if (source.mode === 'text') {
+    const extracted = await deps.extractor.extract(path);
+    if (!extracted.ok || extracted.textHash !== document.textHash) return 'changed';
+    return { input: { title, text: extracted.text }, path, mode: 'text' };
+  }
+  if (!(await unchanged(path, document))) return 'changed';
+  return { input: { title, filename: index.filenameOf(document) }, path, mode: 'file' };
 }
 
 /**

@@ -13,6 +13,12 @@ describe('what a failed command prints and how it exits', () => {
     expect(exitCodeForError(apiError('FORBIDDEN', 403))).toBe(3);
     expect(exitCodeForError(apiError('UNREACHABLE'))).toBe(4);
     expect(exitCodeForError(apiError('SERVER_ERROR', 503))).toBe(4);
+    // A redirect is a configuration error (api.baseUrl), never a document's problem.
+    expect(exitCodeForError(apiError('UNEXPECTED_REDIRECT', 308))).toBe(2);
+  });
+
+  it('names api.baseUrl when the API redirects', () => {
+    expect(describeError(apiError('UNEXPECTED_REDIRECT', 301))).toMatch(/configuration error: .*api\.baseUrl \(or SENSAY_API_URL\)/);
   });
 
   it('says what was tried, how often, and what to do', () => {
