@@ -82,6 +82,7 @@ export function createEngine(deps: EngineDeps): Engine {
     api,
     log: root,
     ...pollPolicyFromConfig(config),
+    random: Math.random,
     fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
   });
   let closed: Promise<void> | undefined;

@@ -27,6 +27,8 @@ export interface StatusPollerDeps extends PollPolicy {
   fileExists(doc: DocumentRecord): boolean | Promise<boolean>;
   /** List page size. Default 100 (the API's maximum). */
   pageSize?: number;
+  /** Jitter of the recreate backoff. Default: none (exact backoffs). */
+  random?: () => number;
   /**
    * How far before our own record of an entry's creation the server's `createdAt` may lie
    * (request latency plus clock skew). Bounds the walk over READY/UNPROCESSABLE entries.

@@ -77,7 +77,7 @@ export function createStatusPoller(deps: StatusPollerDeps): StatusPoller {
         if (!isStuck({ stateSince: doc.stateSince, now, stuckAfterMinutes: deps.stuckAfterMinutes })) return;
         ctx.result.stuck++;
         const message = `entry ${entryId} stuck in ${status.status} for more than ${deps.stuckAfterMinutes} minutes`;
-        return settleErrored(ctx, doc, entryId, { message, code: STUCK_CODE });
+        return settleErrored(ctx, doc, entryId, { message, code: STUCK_CODE, step: 'processing' });
       }
     }
   }
@@ -120,7 +120,7 @@ export function createStatusPoller(deps: StatusPollerDeps): StatusPoller {
 /** The entry's own error (message and fingerprint kept verbatim), or a description of its status. */
 function entryError(entryId: number, status: NormalisedStatus, code: string): LastError {
   const message = status.error?.message ?? `entry ${entryId} reported status ${status.status}`;
-  const error: LastError = { message, code };
+  const error: LastError = { message, code, step: 'processing' };
   if (status.error?.fingerprint !== undefined) error.fingerprint = status.error.fingerprint;
   return error;
 }

@@ -1,3 +1,4 @@
+import { attemptBackoffMs } from '../uploader/attempt-policy.js';
 import type { EntryError } from './normalise-status.js';
 
 /**
@@ -14,6 +15,8 @@ export interface AfterErrorInput {
   readonly lastError: EntryError | null;
   /** The API said UNPROCESSABLE: the content itself is refused, so recreating cannot help. */
   readonly permanent?: boolean;
+  /** Jitter of the backoff (up to 20 % added, as for every failed attempt). Default: none. */
+  readonly random?: () => number;
 }
 
 export type AfterErrorDecision =
@@ -37,13 +40,16 @@ export function decideAfterError(input: AfterErrorInput): AfterErrorDecision {
   );
   if (input.permanent === true) return { action: 'fail', reason: 'UNPROCESSABLE', error: lastError, attempts };
   if (attempts >= maxAttempts) return { action: 'fail', reason: 'ATTEMPTS_EXHAUSTED', error: lastError, attempts };
-  return { action: 'recreate', notBefore: now + backoffMs(attempts, recreateBackoffSeconds), attempt: attempts + 1 };
+  const delay = attemptBackoffMs(attempts, recreateBackoffSeconds, input.random ?? noJitter);
+  return { action: 'recreate', notBefore: now + delay, attempt: attempts + 1 };
 }
 
-/** backoff × 2^(attempts−1): 60 s, 120 s, 240 s … for a 60 s base. */
+/** backoff × 2^(attempts−1): 60 s, 120 s, 240 s … for a 60 s base (the uploader's rule, without jitter). */
 export function backoffMs(attempts: number, recreateBackoffSeconds: number): number {
-  return recreateBackoffSeconds * 1000 * 2 ** Math.max(0, attempts - 1);
+  return attemptBackoffMs(attempts, recreateBackoffSeconds, noJitter);
 }
+
+const noJitter = (): number => 0;
 
 /**
  * A tracked entry the API no longer has (missing from the list, 404 on GET): someone deleted

@@ -42,6 +42,7 @@ export async function finishErrored(ctx: PollContext, doc: DocumentRecord, optio
     attempts: doc.attempts,
     maxAttempts: ctx.deps.maxAttempts,
     recreateBackoffSeconds: ctx.deps.recreateBackoffSeconds,
+    ...(ctx.deps.random && { random: ctx.deps.random }),
     now,
     lastError,
   });

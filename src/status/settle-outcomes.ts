@@ -76,6 +76,7 @@ async function requeueWithoutEntry(ctx: PollContext, doc: DocumentRecord, error:
     attempts: doc.attempts,
     maxAttempts: ctx.deps.maxAttempts,
     recreateBackoffSeconds: ctx.deps.recreateBackoffSeconds,
+    ...(ctx.deps.random && { random: ctx.deps.random }),
     now,
     lastError: error,
   });

@@ -95,7 +95,7 @@ describe('status poller on the simulator: outcomes', () => {
     expect(lastFingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(lastFingerprint).not.toBe(entries[0]?.error?.fingerprint);
     expect(settled).toMatchObject({ state: 'failed', attempts: 3, entryId: null, previousEntryId: null });
-    expect(settled.lastError).toEqual({ message: 'embedding failed', code: 'ENTRY_ERROR', fingerprint: lastFingerprint });
+    expect(settled.lastError).toEqual({ message: 'embedding failed', code: 'ENTRY_ERROR', fingerprint: lastFingerprint, step: 'processing' });
     expect(await h.store.listJobs({ documentId: doc.id, states: ['queued', 'running'] })).toEqual([]);
   });
 

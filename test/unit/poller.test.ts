@@ -70,7 +70,7 @@ describe('status poller: statuses the simulator cannot produce', () => {
     expect(await store.getDocument(waiting.id)).toMatchObject({ state: 'processing', entryId: 21 });
     const requeued = await store.getDocument(broken.id);
     expect(requeued).toMatchObject({ state: 'queued', entryId: null, nextAttemptAt: T0 + 60_000 });
-    expect(requeued?.lastError).toEqual({ message: 'entry 22 reported status SYNC_ERROR', code: 'ENTRY_ERROR' });
+    expect(requeued?.lastError).toEqual({ message: 'entry 22 reported status SYNC_ERROR', code: 'ENTRY_ERROR', step: 'processing' });
   });
 });
 
@@ -138,7 +138,7 @@ describe('status poller: resuming and API failures', () => {
     expect(await store.getDocument(doc.id)).toMatchObject({ state: 'errored', entryId: 61 });
     expect(await p.pollOnce()).toMatchObject({ recreatesQueued: 1, deferred: 0 });
     expect(api.entries.has(61)).toBe(false);
-    expect((await store.getDocument(doc.id))?.lastError).toEqual({ message: 'bad', code: 'ENTRY_ERROR', fingerprint: 'fp1' });
+    expect((await store.getDocument(doc.id))?.lastError).toEqual({ message: 'bad', code: 'ENTRY_ERROR', fingerprint: 'fp1', step: 'processing' });
   });
 
   it('asks for a single entry only when it is missing from every list it could be in', async () => {

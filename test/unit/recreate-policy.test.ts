@@ -54,6 +54,12 @@ describe('decideAfterError', () => {
   it('computes the backoff in milliseconds', () => {
     expect(backoffMs(4, 60)).toBe(480_000);
   });
+
+  it('adds the jitter of every failed attempt when given a random source (never less than the backoff)', () => {
+    const input = { attempts: 2, maxAttempts: 3, recreateBackoffSeconds: 60, now, lastError: null };
+    expect(decideAfterError({ ...input, random: () => 1 })).toEqual({ action: 'recreate', notBefore: now + 144_000, attempt: 3 });
+    expect(decideAfterError({ ...input, random: () => 0 })).toEqual({ action: 'recreate', notBefore: now + 120_000, attempt: 3 });
+  });
 });
 
 describe('decideWhenGone', () => {
