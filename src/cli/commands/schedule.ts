@@ -56,7 +56,8 @@ export async function runScheduleCommand(flags: ScheduleFlags, ctx: CliContext):
     );
     presentStop(report, json, ctx.io);
     log.info({ ...report }, 'schedule stopped');
-    return report.stoppedBy === 'run' ? ExitCode.AUTH : ExitCode.OK;
+    if (report.stoppedBy !== 'run') return ExitCode.OK;
+    return report.reason === 'UNEXPECTED_REDIRECT' ? ExitCode.USAGE : ExitCode.AUTH;
   } finally {
     await engine.close();
   }
@@ -89,6 +90,11 @@ async function scheduledRun(deps: RunDeps, signal: AbortSignal, n: number): Prom
   log.info({ run: n, ...summary }, 'scheduled run summary');
   emit(io, json, { event: 'run', run: n, ...summary }, () => runLine(n, summary));
   if (result.stoppedBy === 'auth' || (result.error && AUTH_CODES.has(result.error.code))) return stopForAuth(result.error, io);
+  if (result.stoppedBy === 'config' && result.error) {
+    // A redirecting API (a wrong api.baseUrl) will not get better at the next tick.
+    io.err(`${describeError(result.error)}\nschedule stopped: fix api.baseUrl`);
+    return { next: 'stop', reason: result.error.code };
+  }
   if (result.stoppedBy === 'unreachable') {
     log.warn({ run: n, err: result.error?.toLogFields() }, 'the API was unreachable; the next tick tries again');
   }
