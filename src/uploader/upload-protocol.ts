@@ -4,10 +4,10 @@ import { SensayApiError } from '../sensay/errors.js';
 import type { DocumentRecord, LastError, UploadClaim } from '../store/store.js';
 import { afterCreateOutage } from './create-outage.js';
 import { handleCreateRefusal } from './create-refusal.js';
-import { retryDelayOf, type UploaderDeps } from './deps.js';
+import { attemptLimitsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { afterFailedAttempt } from './failed-attempt.js';
 import { fingerprintFile } from './file-fingerprint.js';
-import { abandon, discard, guard, leaseLost, release, step, type HeldUpload } from './held-upload.js';
+import { abandon, discard, guard, leaseLost, refundSlot, release, step, type HeldUpload } from './held-upload.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { lastErrorOf, type ReleaseReason, type UploadOutcome } from './outcome.js';
 import { reconcileClaim } from './reconcile.js';
@@ -42,6 +42,9 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload, keeper
   if (prepared === 'no-source') return release(deps, held, 'no-source', deps.clock.now() + retryDelayOf(deps), { refund: true });
   if (prepared === 'changed') return changed(deps, log, held);
   const { input, path, mode } = prepared;
+  // Never more than maxAttempts creates per version, whatever path led here (a recovered claim
+  // whose last attempt was cut short, a requeue by an older release).
+  if (document.attempts >= attemptLimitsOf(deps).maxAttempts) return exhausted(deps, log, held);
 
   await keeper.ensureHeld();
   let created: CreateEntryResult;
@@ -161,4 +164,15 @@ async function unchanged(path: string, document: DocumentRecord): Promise<boolea
 async function changed(deps: UploaderDeps, log: Logger, held: HeldUpload): Promise<UploadOutcome> {
   log.info({ relPath: held.document.relPath }, 'file changed since extraction; upload released for the next scan');
   return release(deps, held, 'changed', deps.clock.now() + retryDelayOf(deps), { refund: true });
+}
+
+/** Every attempt is spent: the document fails with the last error it had, and the slot goes back. */
+async function exhausted(deps: UploaderDeps, log: Logger, held: HeldUpload): Promise<UploadOutcome> {
+  await refundSlot(deps, held);
+  const { document } = held;
+  const error: LastError = document.lastError ?? { message: `${document.attempts} upload attempts spent`, code: 'ATTEMPTS_EXHAUSTED' };
+  const failed = await deps.store.markFailed(document.id, error, deps.clock.now(), held.keeper.lease);
+  if (!failed.ok) return failed.reason === 'LEASE_LOST' ? leaseLost(held, 'failing the document') : abandon(deps, held, failed.detail);
+  log.warn({ relPath: document.relPath, attempts: document.attempts, error }, 'every upload attempt is spent; document failed');
+  return { outcome: 'failed', error };
 }

@@ -96,6 +96,22 @@ describe('uploader: bounded retries', () => {
     expect((await s.budgetStatus(w.budget.scope, 10, HOUR, clock.now())).used).toBe(1);
   });
 
+  it('a recovered job whose last allowed attempt was cut short fails instead of creating once more', async () => {
+    const { clock, w, s, api } = await setUp({ files: 1 });
+    // A process spent the only attempt (entry 4242 recorded, bytes never sent) and died.
+    const claim = await s.claimUpload({ owner: 'dead', now: clock.now(), leaseMs: 60_000, ...w.budget });
+    if (!claim.ok) throw new Error('no claim');
+    await s.recordEntryCreated(claim.document.id, 4242, clock.now());
+    await s.expireLeases('dead', clock.now());
+
+    const run = await w.runner(s, api, 'host:1:aaaaaa', { attempts: { maxAttempts: 1, recreateBackoffSeconds: 10 } }).runUntilIdle();
+    expect(run).toMatchObject({ failed: 1, uploaded: 0 });
+    expect(w.sim!.stats().creates).toBe(0);
+    expect((await s.listDocuments())[0]).toMatchObject({ state: 'failed', attempts: 1, entryId: null });
+    // The dead process's slot stays spent; the recovered claim's own slot went back.
+    expect((await s.budgetStatus(w.budget.scope, 10, HOUR, clock.now())).used).toBe(1);
+  });
+
   it.each([400, 409, 413, 415, 422])('a create refused with %i fails the document at once with the API message', async (status) => {
     const { clock, w, s } = await setUp({ files: 1 });
     const api = await stubApi(clock, (res) => {
