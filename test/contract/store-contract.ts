@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { adoptionContract } from './store-contract-adoption.js';
 import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
@@ -36,6 +37,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     removalContract(current);
     jobContract(current);
     budgetContract(current);
+    adoptionContract(current);
     eventAndMetaContract(current);
   });
 }
