@@ -9,6 +9,7 @@ import type { DocumentRecord, Store } from '../store/store.js';
 import { adoptPending } from '../uploader/adoption.js';
 import { createJobRunner, expireDeadLocalLeases, reconcileReplica, type ProtocolHooks, type ReconcileReport, type RunSummary, type UploadBudget } from '../uploader/index.js';
 import { emptyReconcileReport } from '../uploader/reconcile.js';
+import { listUnadopted, type UnadoptedEntry } from '../uploader/unadopted.js';
 import { indexSources } from '../uploader/source-index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { summariseState, type EngineSummary } from './engine-summary.js';
@@ -51,6 +52,8 @@ export interface Engine {
    */
   reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileAllReport>;
   summary(): Promise<EngineSummary>;
+  /** Entries of the replicas that no document owns, left alone (DECISIONS "Adoption"). */
+  unadopted(): Promise<UnadoptedEntry[]>;
   /** Closes what the engine was handed, in order: extractor pool, API client, store. Idempotent. */
   close(): Promise<void>;
 }
@@ -115,6 +118,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return total;
     },
     summary: () => summariseState(store, budget, clock.now()),
+    unadopted: () => listUnadopted(store, sources.map((source) => source.replicaUUID)),
     close() {
       closed ??= (async () => {
         await extractor.close?.();

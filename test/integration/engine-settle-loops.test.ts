@@ -50,6 +50,10 @@ class SettlingEngine {
     return emptyPollResult();
   }
 
+  async unadopted() {
+    return [];
+  }
+
   async summary(): Promise<EngineSummary> {
     const documents = Object.fromEntries(DOCUMENT_STATES.map((s) => [s, 0])) as Record<DocumentState, number>;
     documents.queued = this.#queued;
