@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
@@ -42,7 +42,7 @@ const forgetState = (ws: CliWorkspace) => rmSync(dirname(ws.statePath), { recurs
 const requestsSince = (s: Simulator, seq: number) => s.requests().filter((r) => r.seq > seq);
 const lastSeq = (s: Simulator) => s.requests().at(-1)?.seq ?? 0;
 
-describe('a lost state file costs no upload (issue 8 §4)', () => {
+describe('a lost state file costs no upload (issue 8 §4)', { timeout: 180_000 }, () => {
   it.each(['file', 'text'] as const)('%s mode: state deleted after a synced run → the next sync adopts everything, creates nothing; status shows every document ready', async (mode) => {
     const { sim: s, ws, cli } = await setUp({ mode, files: 5 });
     const first = await cli(['sync', '--wait', '--json']);
@@ -50,6 +50,16 @@ describe('a lost state file costs no upload (issue 8 §4)', () => {
     expect(json(first)).toMatchObject({ documents: { ready: 5 }, thisRun: { uploaded: 5 } });
 
     forgetState(ws);
+    // The dry run shows what would be adopted; it reads (GET) but writes nothing, not even the state.
+    const beforeDry = lastSeq(s);
+    const dry = await cli(['sync', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const preview = json(dry);
+    expect(preview).toMatchObject({ adoptionChecked: true, unadopted: [] });
+    expect((preview.wouldAdopt as { path: string }[]).map((a) => a.path).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `notes/doc-00${i}.md`));
+    expect(requestsSince(s, beforeDry).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(existsSync(ws.statePath)).toBe(false);
+
     const before = lastSeq(s);
     const second = await cli(['sync', '--json']);
     expect(second.code, second.stderr).toBe(0);
@@ -93,7 +103,7 @@ describe('a lost state file costs no upload (issue 8 §4)', () => {
   });
 });
 
-describe('credentials first and a nearly free no-op run (issue 9 §2, §3)', () => {
+describe('credentials first and a nearly free no-op run (issue 9 §2, §3)', { timeout: 120_000 }, () => {
   it('a wrong secret with an already-synced folder exits 3 with the fix, even with nothing to upload', async () => {
     const { cli } = await setUp({ files: 2 });
     expect((await cli(['sync', '--wait', '--json'])).code).toBe(0);

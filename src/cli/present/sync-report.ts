@@ -62,6 +62,20 @@ export interface DryRunJson {
   eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
+  /** Files whose entry is already in Sensay, proven identical: a real run adopts them instead of uploading. */
+  wouldAdopt?: { source: string; path: string; entryId: number; proof: string }[];
+  /** Entries a real run would leave alone and report. */
+  unadopted?: UnadoptedJson[];
+  /** False when no secret was available, so the API was not read (adoption unknown). */
+  adoptionChecked?: boolean;
+}
+
+export function adoptionJson(
+  preview: { wouldAdopt: { source: string; path: string; entryId: number; proof: string }[]; unadopted: readonly UnadoptedEntry[] } | null,
+): Pick<DryRunJson, 'wouldAdopt' | 'unadopted' | 'adoptionChecked'> {
+  if (preview === null) return { wouldAdopt: [], unadopted: [], adoptionChecked: false };
+  const wouldAdopt = preview.wouldAdopt.map((a) => ({ source: a.source, path: a.path, entryId: a.entryId, proof: a.proof }));
+  return { wouldAdopt, unadopted: unadoptedJson(preview.unadopted), adoptionChecked: true };
 }
 
 export function planItems(plan: Plan): PlanItem[] {
@@ -161,6 +175,9 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
     io.out(`${item.action.padEnd(width)}  ${item.path}${extra}`);
   }
   io.out(`unchanged  ${report.unchanged} document${report.unchanged === 1 ? '' : 's'}`);
+  for (const a of report.wouldAdopt ?? []) io.out(`adopt      ${a.path} (entry ${a.entryId} already in Sensay, proven by ${a.proof}: no upload)`);
+  if (report.adoptionChecked === false) io.out('adoption   not checked: no organisation secret, so the API was not read');
+  presentUnadopted(report.unadopted ?? [], io);
   presentSettling(report.settling, io);
   const eta = report.eta;
   io.out(
