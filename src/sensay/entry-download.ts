@@ -3,6 +3,7 @@ import { request, type Dispatcher } from 'undici';
 import { SensayApiError } from './errors.js';
 import { errorMessage } from './http-transport.js';
 import type { RequestLimiter } from './request-limiter.js';
+import { parseStorageUrl } from './signed-upload.js';
 
 /**
  * Reads the bytes of an entry's `file.downloadURL` (adoption's proof, DESIGN §12) and hashes
@@ -34,7 +35,7 @@ export async function downloadDigest(
   downloadURL: string,
   options: { maxBytes: number; signal?: AbortSignal | undefined },
 ): Promise<DownloadedDigest> {
-  const url = parseUrl(downloadURL);
+  const url = parseStorageUrl(downloadURL, 'GET', 'entry download URL');
   const where = { method: 'GET', path: url.pathname };
   await deps.limiter.acquire(options.signal);
   const timeout = AbortSignal.timeout(deps.timeoutMs);
@@ -71,17 +72,4 @@ export async function downloadDigest(
     throw new SensayApiError({ ...where, code: 'CONNECTION_RESET', message: errorMessage(cause), cause });
   }
   return { bytes, sha256: hash.digest('hex'), complete: true };
-}
-
-function parseUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SensayApiError({ method: 'GET', path: '', code: 'UNEXPECTED_RESPONSE', message: 'The entry download URL is not a URL' });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SensayApiError({ method: 'GET', path: url.pathname, code: 'UNEXPECTED_RESPONSE', message: `Download URL has protocol ${url.protocol}` });
-  }
-  return url;
 }

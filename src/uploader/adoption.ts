@@ -1,9 +1,6 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../clock/clock.js';
-import type { SourceConfig } from '../config/types.js';
-import type { Extractor } from '../extractors/extraction.js';
-import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
-import type { DocumentRecord, Store } from '../store/store.js';
+import type { KnowledgeBaseEntry } from '../sensay/client.js';
+import type { DocumentRecord } from '../store/store.js';
+import type { UploaderDeps } from './deps.js';
 import { digestVerdict, downloadOf, firstLook, rawTextVerdict, type ProofTarget, type ProofVerdict } from './content-proof.js';
 import { hasError } from './entry-finder.js';
 import { indexSources } from './source-index.js';
@@ -17,14 +14,7 @@ import { ADOPTABLE_REASONS, readUnadopted, writeUnadopted, type UnadoptedEntry }
  * the API nothing. Proof failures are recorded with their reason; those entries are never deleted.
  */
 
-export interface AdoptionDeps {
-  clock: Clock;
-  store: Store;
-  api: SensayClient;
-  log: Logger;
-  sources: readonly SourceConfig[];
-  extractor: Extractor;
-}
+export type AdoptionDeps = Pick<UploaderDeps, 'clock' | 'store' | 'api' | 'log' | 'sources' | 'extractor'>;
 
 /** One document that could take an existing entry instead of a create. */
 export interface AdoptionTarget extends ProofTarget {

@@ -68,8 +68,11 @@ describe('a lost state file costs no upload (issue 8 §4)', { timeout: 180_000 }
     expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
     expect(sent.filter((r) => r.method === 'DELETE')).toEqual([]);
     // Proof by content, never by title: file mode read the bytes, text mode the rawText.
-    if (mode === 'file') expect(sent.filter((r) => r.path.startsWith('/__download/')).length).toBe(5);
+    const downloads = sent.filter((r) => r.path.startsWith('/__download/'));
+    if (mode === 'file') expect(downloads.length).toBe(5);
     else expect(sent.filter((r) => r.method === 'GET' && /knowledge-base\/\d+$/.test(r.path)).length).toBe(5);
+    // The download link is storage's, not the API's: our secret never goes there.
+    expect(downloads.filter((r) => r.headers['x-organization-secret'] !== undefined)).toEqual([]);
     expect(s.stats().creates).toBe(5);
 
     const status = await cli(['status', '--json']);
