@@ -150,6 +150,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     )
     .option('--quota', 'answer every create with a quota 429 (KNOWLEDGE_BASE_CUSTOM_QUOTA_EXCEEDED)')
     .addOption(new Option('--delete-mode <code>', 'answer DELETE with 200 or 202').choices(['200', '202']).default('200'))
+    .option('--clock-offset-seconds <s>', "the server's clock this far ahead of the host's (negative: behind)")
     .action(
       run(async () => runSim(program.commands.find((c) => c.name() === 'sim')!.opts<SimFlags>(), ctx)),
     );

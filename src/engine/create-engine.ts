@@ -3,10 +3,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
-import type { SensayClient } from '../sensay/client.js';
+import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
 import type { DocumentRecord, Store } from '../store/store.js';
+import { adoptPending } from '../uploader/adoption.js';
 import { createJobRunner, expireDeadLocalLeases, reconcileReplica, type ProtocolHooks, type ReconcileReport, type RunSummary, type UploadBudget } from '../uploader/index.js';
+import { emptyReconcileReport } from '../uploader/reconcile.js';
+import { listUnadopted, type UnadoptedEntry } from '../uploader/unadopted.js';
 import { indexSources } from '../uploader/source-index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { summariseState, type EngineSummary } from './engine-summary.js';
@@ -40,12 +43,17 @@ export interface ReconcileAllReport extends ReconcileReport {
 export interface Engine {
   readonly budget: UploadBudget;
   syncPass(options?: SyncPassOptions): Promise<SyncPassReport>;
-  /** Runs every job runnable now (within the budget); never waits for a slot. */
+  /** Adopts entries proven to hold a queued first upload, then runs every job runnable now (within the budget); never waits for a slot. */
   runJobs(options?: { signal?: AbortSignal }): Promise<RunSummary>;
   pollOnce(options?: { signal?: AbortSignal }): Promise<PollResult>;
-  /** Start-up reconciliation of every configured replica (DESIGN §6). */
+  /**
+   * Start-up check of every configured replica: the `pageSize=0` count proves the secret (throws
+   * on 401/403) and, against the store, says whether one listing must repair drift (DESIGN §6).
+   */
   reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileAllReport>;
   summary(): Promise<EngineSummary>;
+  /** Entries of the replicas that no document owns, left alone (DECISIONS "Adoption"). */
+  unadopted(): Promise<UnadoptedEntry[]>;
   /** Closes what the engine was handed, in order: extractor pool, API client, store. Idempotent. */
   close(): Promise<void>;
 }
@@ -84,28 +92,35 @@ export function createEngine(deps: EngineDeps): Engine {
     ...pollPolicyFromConfig(config),
     random: Math.random,
     fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
+    serverClock: () => api.serverClock(),
   });
+  // Entries the start-up listing found unaccounted for, kept for adoption's proofs (saves a GET each).
+  const listed = new Map<number, KnowledgeBaseEntry>();
   let closed: Promise<void> | undefined;
 
   return {
     budget,
     syncPass: (options = {}) => runSyncPass({ clock, store, extractor, log: root, config }, options),
-    runJobs: (options = {}) => runner.runUntilIdle(options),
+    async runJobs(options = {}) {
+      const adoption = await adoptPending({ clock, store, api, log: root, sources, extractor }, listed, options);
+      const run = await runner.runUntilIdle(options);
+      return { ...run, adopted: run.adopted + adoption.adopted };
+    },
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {
       const dead = await expireDeadLocalLeases({ store, now: clock.now() });
       if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
-      const total = { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 0 };
+      const total = { ...emptyReconcileReport(), replicas: 0 };
       for (const replicaUUID of new Set(sources.map((source) => source.replicaUUID))) {
-        const report = await reconcileReplica({ clock, store, api, log: root, sources }, replicaUUID, options);
-        total.adopted += report.adopted;
-        total.deletedOrphans += report.deletedOrphans;
-        total.requeued += report.requeued;
+        const check = await reconcileReplica({ clock, store, api, log: root, sources }, replicaUUID, options);
+        for (const key of ['adopted', 'deletedOrphans', 'requeued', 'listed', 'unknown'] as const) total[key] += check.report[key];
         total.replicas++;
+        for (const entry of check.unknownEntries) listed.set(entry.id, entry);
       }
       return total;
     },
     summary: () => summariseState(store, budget, clock.now()),
+    unadopted: () => listUnadopted(store, sources.map((source) => source.replicaUUID)),
     close() {
       closed ??= (async () => {
         await extractor.close?.();

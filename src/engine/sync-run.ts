@@ -3,6 +3,7 @@ import type { SensayApiError } from '../sensay/errors.js';
 import { emptyPollResult, type PollResult } from '../status/poller.js';
 import type { DocumentState } from '../store/store.js';
 import type { RunSummary } from '../uploader/index.js';
+import type { UnadoptedEntry } from '../uploader/unadopted.js';
 import type { Engine, EngineSummary, ReconcileAllReport } from './create-engine.js';
 import type { SyncPassReport } from './pass-report.js';
 
@@ -45,6 +46,8 @@ export interface SyncRunResult {
   /** For `auth`, `unreachable` and `config`: what the API said. */
   readonly error?: SensayApiError;
   readonly summary: EngineSummary;
+  /** Entries titled like no document of ours, or not proven identical: left alone, for the user. */
+  readonly unadopted: readonly UnadoptedEntry[];
 }
 
 const MIN_SLEEP_MS = 1000;
@@ -128,7 +131,8 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
       break;
     }
   }
-  return { reconcile, pass, passes, jobs, polls, stoppedBy, ...(error && { error }), summary: await engine.summary() };
+  const summary = await engine.summary();
+  return { reconcile, pass, passes, jobs, polls, stoppedBy, ...(error && { error }), summary, unadopted: await engine.unadopted() };
 }
 
 /**

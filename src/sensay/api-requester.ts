@@ -5,6 +5,7 @@ import { parseErrorEnvelope } from './error-envelope.js';
 import { QuotaExceededError, SensayApiError, codeForStatus, isQuotaCode } from './errors.js';
 import { errorMessage, sendHttp, type HttpAttemptResult } from './http-transport.js';
 import type { RequestLimiter } from './request-limiter.js';
+import type { ServerClockTracker } from './server-clock.js';
 import { parseRetryAfter } from './retry-after.js';
 import { decideRetry, type RequestFailure, type RequestKind, type RetryPolicy } from './retry-policy.js';
 
@@ -28,6 +29,8 @@ export interface ApiRequesterOptions {
   clock: Clock;
   log: Logger;
   random: () => number;
+  /** Fed with every answer's `Date` header. */
+  serverClock?: ServerClockTracker;
 }
 
 export interface ApiCall {
@@ -74,6 +77,7 @@ export class ApiRequester {
         timeoutMs: this.#o.timeoutMs,
         signal: call.signal,
       });
+      if (result.ok) this.#o.serverClock?.observe(result.headers.date, startedAt, this.#o.clock.now());
       const outcome = this.#interpret(call, url, result);
       if (outcome.ok) {
         this.#o.log.debug(

@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { Clock } from '../clock/clock.js';
 import { ApiRequester, type ApiCall } from './api-requester.js';
+import { downloadDigest, type DownloadedDigest } from './entry-download.js';
 import { SensayApiError } from './errors.js';
 import { hasMultiValuedArray, listQuery, pageSizeOf, type ArrayStyle } from './list-query.js';
 import { RequestLimiter } from './request-limiter.js';
 import { readCreateResponse, readEntry, readEntryPage, readFileTypes, type ReadResult } from './response-schemas.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { ServerClockTracker, type ClockOffset } from './server-clock.js';
 import { uploadToSignedUrl } from './signed-upload.js';
 import type {
   CreateEntryInput,
@@ -23,6 +25,8 @@ import type {
 import { userAgent as defaultUserAgent } from './user-agent.js';
 
 export type * from './types.js';
+export type { ClockOffset } from './server-clock.js';
+export type { DownloadedDigest } from './entry-download.js';
 export { QuotaExceededError, SensayApiError, SignedUrlExpiredError, type SensayErrorCode } from './errors.js';
 
 export interface SensayClientOptions {
@@ -74,6 +78,13 @@ export interface SensayClient {
   deleteEntry(replicaUUID: string, id: number, options?: RequestOptions): Promise<DeleteEntryOutcome>;
   patchEntry(replicaUUID: string, id: number, patch: { title: string }, options?: RequestOptions): Promise<void>;
   getFileTypes(options?: RequestOptions): Promise<MediaGroup[]>;
+  /**
+   * Hashes the bytes behind an entry's `file.downloadURL` (no Sensay header goes there), reading
+   * at most `maxBytes + 1`; counted by the request limiter.
+   */
+  downloadDigest(downloadURL: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<DownloadedDigest>;
+  /** The server's clock against ours, from the `Date` header of every answer so far. */
+  serverClock(): ClockOffset;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -97,13 +108,16 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
     log.warn({ origin: baseUrl.origin }, 'the API base URL is plain http: the organisation secret travels unencrypted');
   }
 
+  const limiter = new RequestLimiter({ requestsPerMinute: options.requestsPerMinute, clock: options.clock });
+  const serverClock = new ServerClockTracker();
   const api = new ApiRequester({
     baseUrl,
     headers: Object.freeze(apiHeaders(options, userAgent)),
     secret: options.secret,
     timeoutMs,
     dispatcher,
-    limiter: new RequestLimiter({ requestsPerMinute: options.requestsPerMinute, clock: options.clock }),
+    limiter,
+    serverClock,
     retryPolicy,
     clock: options.clock,
     log,
@@ -219,6 +233,12 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
     getFileTypes(opts = {}) {
       return send({ method: 'GET', path: '/v1/knowledge-base/file-types', kind: 'idempotent', signal: opts.signal }, readFileTypes);
     },
+
+    downloadDigest(downloadURL, opts) {
+      return downloadDigest({ dispatcher, userAgent, timeoutMs, limiter }, downloadURL, opts);
+    },
+
+    serverClock: () => serverClock.current(),
 
     close() {
       closed ??= ownsDispatcher ? dispatcher.close() : Promise.resolve();

@@ -35,7 +35,7 @@ export async function uploadToSignedUrl(
   filePath: string,
   options: UploadFileOptions = {},
 ): Promise<UploadResult> {
-  const url = parseSignedUrl(signedURL);
+  const url = parseStorageUrl(signedURL, 'PUT', 'signed upload URL');
   const where = { method: 'PUT', path: url.pathname };
 
   for (let attempt = 1; ; attempt++) {
@@ -101,15 +101,16 @@ export async function uploadToSignedUrl(
   }
 }
 
-function parseSignedUrl(signedURL: string): URL {
+/** A storage link the API handed us (signed upload, download): http(s) only. */
+export function parseStorageUrl(text: string, method: 'GET' | 'PUT', what: string): URL {
   let url: URL;
   try {
-    url = new URL(signedURL);
+    url = new URL(text);
   } catch {
-    throw new SensayApiError({ method: 'PUT', path: '', code: 'UNEXPECTED_RESPONSE', message: 'The signed upload URL is not a URL' });
+    throw new SensayApiError({ method, path: '', code: 'UNEXPECTED_RESPONSE', message: `The ${what} is not a URL` });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new SensayApiError({ method: 'PUT', path: url.pathname, code: 'UNEXPECTED_RESPONSE', message: `Signed upload URL has protocol ${url.protocol}` });
+    throw new SensayApiError({ method, path: url.pathname, code: 'UNEXPECTED_RESPONSE', message: `The ${what} has protocol ${url.protocol}` });
   }
   return url;
 }

@@ -17,6 +17,8 @@ export interface StoredUpload {
   readonly size: number;
   readonly sha256: string;
   readonly at: number;
+  /** The bytes themselves, served at the entry's `file.downloadURL`. */
+  readonly bytes?: Buffer;
 }
 
 /** The simulator's record of one entry. Status is not stored: it is derived from the timeline. */

@@ -50,14 +50,22 @@ export function stateOf(entry: StoredEntry, durations: Readonly<Record<Processin
   };
 }
 
-export function toListItem(entry: StoredEntry, state: EntryState): ApiListItem {
+/** How the server shows an entry: its clock's offset, and the origin its download links point to. */
+export interface EntryViewContext {
+  readonly clockOffsetMs: number;
+  readonly origin: string;
+}
+
+const PLAIN_VIEW: EntryViewContext = { clockOffsetMs: 0, origin: '' };
+
+export function toListItem(entry: StoredEntry, state: EntryState, view: EntryViewContext = PLAIN_VIEW): ApiListItem {
   const item: ApiListItem = {
     id: entry.id,
     replicaUUID: entry.replicaUUID,
     type: entry.type,
     status: state.status,
-    createdAt: new Date(entry.createdAt).toISOString(),
-    updatedAt: new Date(state.updatedAt).toISOString(),
+    createdAt: new Date(entry.createdAt + view.clockOffsetMs).toISOString(),
+    updatedAt: new Date(state.updatedAt + view.clockOffsetMs).toISOString(),
   };
   if (entry.title !== undefined) item.title = entry.title;
   if (entry.url !== undefined) item.url = entry.url;
@@ -67,6 +75,8 @@ export function toListItem(entry: StoredEntry, state: EntryState): ApiListItem {
   if (language !== undefined) item.language = language;
   if (entry.type === 'file' && entry.filename !== undefined) {
     item.file = { name: entry.filename, size: entry.upload?.size ?? null, mimeType: mimeTypeOf(entry.filename) };
+    const downloadURL = downloadUrlOf(entry, view.origin);
+    if (downloadURL !== null) item.file.downloadURL = downloadURL;
   }
   if (entry.type === 'website' && entry.url !== undefined) item.website = { url: entry.url, autoRefresh: entry.autoRefresh };
   if (entry.type === 'youtube' && entry.url !== undefined) item.youtube = { url: entry.url };
@@ -75,13 +85,19 @@ export function toListItem(entry: StoredEntry, state: EntryState): ApiListItem {
 }
 
 /** The single-entry view: the list item plus the content fields and `success`. */
-export function toApiEntry(entry: StoredEntry, state: EntryState): ApiEntry {
-  const view: ApiEntry = { ...toListItem(entry, state), success: true };
+export function toApiEntry(entry: StoredEntry, state: EntryState, context: EntryViewContext = PLAIN_VIEW): ApiEntry {
+  const view: ApiEntry = { ...toListItem(entry, state, context), success: true };
   const rawText = entry.patch.rawText ?? entry.text;
   if (rawText !== undefined) view.rawText = rawText;
   if (entry.patch.generatedFacts) view.generatedFacts = [...entry.patch.generatedFacts];
   if (entry.patch.rawTextChunks) view.rawTextChunks = entry.patch.rawTextChunks.map((c) => ({ ...c }));
   return view;
+}
+
+/** Where the stored bytes of a file entry can be read (same origin, the upload token as credential). */
+export function downloadUrlOf(entry: StoredEntry, origin: string): string | null {
+  if (entry.upload?.bytes === undefined || entry.uploadToken === null || origin === '') return null;
+  return `${origin}/__download/${entry.replicaUUID}/${entry.id}?token=${entry.uploadToken}`;
 }
 
 export function toSimEntry(entry: StoredEntry, state: EntryState, createCount: number): SimEntry {

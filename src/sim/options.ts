@@ -78,6 +78,12 @@ export interface SimulatorOptions {
   maxRecordedRequests?: number;
   /** Logger for request lines (debug) and unexpected handler failures (error). Default: silent. */
   log?: Logger;
+  /**
+   * How far the server's clock is ahead of `clock` (negative: behind). Shifts the `Date` header
+   * and every `createdAt`/`updatedAt` the API shows; the timeline and the limits keep `clock`.
+   * Default 0. CLI: `sim --clock-offset-seconds`.
+   */
+  clockOffsetMs?: number;
 }
 
 export interface SimConfig {
@@ -98,6 +104,7 @@ export interface SimConfig {
   readonly deleteMode: 200 | 202;
   readonly maxRecordedRequests: number;
   readonly log: Logger;
+  readonly clockOffsetMs: number;
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -132,6 +139,7 @@ export function normaliseOptions(options: SimulatorOptions = {}): SimConfig {
     deleteMode: deleteMode(options.deleteMode ?? '200'),
     maxRecordedRequests: positive('maxRecordedRequests', options.maxRecordedRequests ?? 10_000),
     log: (options.log ?? pino({ enabled: false })).child({ component: 'sim' }),
+    clockOffsetMs: finite('clockOffsetMs', options.clockOffsetMs ?? 0),
   });
 }
 
@@ -148,6 +156,11 @@ function nonEmpty(key: string, value: unknown): string {
 export function nonNegative(key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
   throw new SimulatorOptionsError(key, 'a finite number >= 0', value);
+}
+
+function finite(key: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new SimulatorOptionsError(key, 'a finite number', value);
 }
 
 function positive(key: string, value: unknown): number {

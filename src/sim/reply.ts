@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /** What a handler decides; the server turns it into bytes on the wire (or into silence). */
 export type Reply =
   | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
-  | { readonly kind: 'text'; readonly status: number; readonly body: string; readonly contentType: string }
+  | { readonly kind: 'text'; readonly status: number; readonly body: string | Buffer; readonly contentType: string }
   /** Processed but never answered: hold the connection until the client leaves. */
   | { readonly kind: 'hang' }
   /** Destroy the socket without an answer. */

@@ -88,6 +88,8 @@ export interface SimStats {
   creates: number;
   /** Successful PUTs to signed URLs. */
   uploads: number;
+  /** Successful reads of a file entry's `downloadURL`. */
+  downloads: number;
   gets: number;
   lists: number;
   patches: number;
@@ -112,6 +114,7 @@ export function emptyStats(): SimStats {
     requests: 0,
     creates: 0,
     uploads: 0,
+    downloads: 0,
     gets: 0,
     lists: 0,
     patches: 0,

@@ -3,6 +3,7 @@ import { createEntry } from './handlers/create.js';
 import { deleteEntry, getEntry, patchEntry } from './handlers/entry.js';
 import { listEntries } from './handlers/list.js';
 import { getFileTypes, legacyGone } from './handlers/static.js';
+import { downloadFile } from './handlers/download.js';
 import { uploadFile } from './handlers/upload.js';
 import type { RequestScope } from './faults.js';
 
@@ -28,6 +29,8 @@ const route = (method: string, path: string, handler: Handler, extra: Partial<Pi
 
 /** The upload path lives beside the API on the same origin, as `/__upload/…?token=…`. */
 export const UPLOAD_PREFIX = '/__upload/';
+/** Stored file bytes (`file.downloadURL`), same origin, the token as credential. */
+export const DOWNLOAD_PREFIX = '/__download/';
 
 const KB = '/v1/replicas/:replicaUUID/knowledge-base';
 export const ROUTES: readonly Route[] = Object.freeze([
@@ -44,6 +47,7 @@ export const ROUTES: readonly Route[] = Object.freeze([
   route('DELETE', '/v1/training/:trainingID', legacyGone, { gone: true }),
   route('GET', '/v1/training', legacyGone, { gone: true }),
   route('PUT', `${UPLOAD_PREFIX}*`, uploadFile, { scope: 'upload' }),
+  route('GET', `${DOWNLOAD_PREFIX}*`, downloadFile, { scope: 'upload' }),
 ]);
 
 export type RouteMatch =

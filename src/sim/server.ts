@@ -174,6 +174,8 @@ async function deliver(sim: SimContext, reply: Reply, req: IncomingMessage, res:
   res.writeHead(reply.status, {
     'content-type': isJsonReply ? 'application/json; charset=utf-8' : reply.contentType,
     'content-length': Buffer.byteLength(payload),
+    // The server's own clock (with its offset), not the host's: clients estimate skew from it.
+    date: new Date(sim.config.clock.now() + sim.config.clockOffsetMs).toUTCString(),
     ...(isJsonReply ? reply.headers : {}),
   });
   res.end(payload);

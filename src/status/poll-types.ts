@@ -35,6 +35,8 @@ export interface StatusPollerDeps extends PollPolicy {
    * Default 15 minutes.
    */
   creationSlackMs?: number;
+  /** The server's clock against ours (`api.serverClock`); default: no offset. */
+  serverClock?: () => { offsetMs: number; marginMs: number };
 }
 
 /** What one poll cycle did. Every count is of documents, except `requests`. */

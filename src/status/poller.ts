@@ -126,8 +126,9 @@ function entryError(entryId: number, status: NormalisedStatus, code: string): La
 }
 
 /**
- * A time no later than the server's `createdAt` of any of these entries: our record of each
- * create (the `entry-created` event, written when the POST answered) minus the slack. A
+ * A time, on the server's clock, no later than the server's `createdAt` of any of these entries:
+ * our record of each create (the `entry-created` event, written when the POST answered) moved
+ * onto the server's clock by the offset seen in `Date`, minus its margin and the slack. A
  * document with no such event falls back to its discovery, which precedes any upload of it.
  */
 async function oldestCreation(ctx: PollContext, docs: readonly DocumentRecord[], slackMs: number): Promise<number> {
@@ -137,7 +138,8 @@ async function oldestCreation(ctx: PollContext, docs: readonly DocumentRecord[],
     const created = events.find((e) => e.detail?.entryId === doc.entryId);
     oldest = Math.min(oldest, created?.at ?? doc.discoveredAt);
   }
-  return oldest - slackMs;
+  const offset = ctx.deps.serverClock?.() ?? { offsetMs: 0, marginMs: 0 };
+  return oldest + offset.offsetMs - offset.marginMs - slackMs;
 }
 
 function checkDeps(deps: StatusPollerDeps): void {

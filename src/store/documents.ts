@@ -179,6 +179,17 @@ export interface RequeueAfterErrorInput {
   now: number;
 }
 
+export interface AdoptEntryInput {
+  documentId: number;
+  /** An entry already in Sensay, proven by the caller to hold this document's current version. */
+  entryId: number;
+  /** The entry is READY (→ ready); otherwise the document waits for it in processing. */
+  ready: boolean;
+  /** How it was proven (kept in the event): `sha256`, `rawText`, `rawText-prefix`. */
+  proof: string;
+  now: number;
+}
+
 export interface RenameInput {
   documentId: number;
   newRelPath: string;

@@ -8,6 +8,7 @@ import type {
   UploadClaim,
 } from './budget.js';
 import type {
+  AdoptEntryInput,
   DocumentCountFilter,
   DocumentFilter,
   DocumentRecord,
@@ -128,6 +129,11 @@ export interface Store extends AsyncDisposable {
    * entry whose title must change.
    */
   renameDocument(input: RenameInput): Promise<RenameResult>;
+  /**
+   * extracted/queued with no entry and no upload running → ready or processing with an entry that
+   * already holds its content (adoption after a lost state file); queued uploads are cancelled.
+   */
+  adoptEntry(input: AdoptEntryInput): Promise<TransitionResult>;
 
   // ── jobs with leases ────────────────────────────────────────────────────────
   /** Idempotent: at most one open (queued or running) job per document and kind. */

@@ -30,11 +30,6 @@ export function titleOf(entry: KnowledgeBaseEntry): string | null {
   return typeof entry.title === 'string' ? entry.title : null;
 }
 
-export function createdAtOf(entry: KnowledgeBaseEntry): number {
-  const at = Date.parse(String(entry.createdAt));
-  return Number.isNaN(at) ? 0 : at;
-}
-
 /** A file entry still `NEW` never received its bytes (DESIGN §6: a crash between POST and PUT). */
 export function awaitingBytes(entry: KnowledgeBaseEntry): boolean {
   return entry.type === 'file' && String(entry.status).trim().toUpperCase() === 'NEW';

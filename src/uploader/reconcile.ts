@@ -4,8 +4,10 @@ import type { SourceConfig } from '../config/types.js';
 import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import type { DocumentRecord, Store } from '../store/store.js';
 import { entryOfCurrentUpload } from './current-upload.js';
-import { awaitingBytes, createdAtOf, hasError, listEntriesTitled, titleOf } from './entry-finder.js';
+import { classifyListing, expectedEntryIds, mayBeOurs, needsListing, type ListingVerdict } from './drift.js';
+import { awaitingBytes, hasError, listEntriesTitled } from './entry-finder.js';
 import { indexSources } from './source-index.js';
+import { readUnadopted, writeUnadopted, type UnadoptedEntry } from './unadopted.js';
 
 export interface ReconcileDeps {
   clock: Clock;
@@ -18,10 +20,21 @@ export interface ReconcileDeps {
 export interface ReconcileReport {
   /** Entries the store did not know (or had not marked uploaded) that were complete and kept. */
   adopted: number;
-  /** Entries titled like ours that no document owns, deleted. */
+  /** Entries titled like ours that a crash of ours left unrecorded, deleted. */
   deletedOrphans: number;
-  /** Documents whose half-made entry was deleted so that they upload again. */
+  /** Documents whose entry vanished from Sensay, queued to upload again (within the budget). */
   requeued: number;
+  /** Replicas whose count differed from the store's expectation, so they were listed. */
+  listed: number;
+  /** Entries no document owns, left alone and reported as unadopted. */
+  unknown: number;
+}
+
+/** What the start-up check of one replica found, with the listing when one was needed. */
+export interface ReplicaCheck {
+  readonly report: ReconcileReport;
+  /** Entries the store does not account for, as listed now (adoption proves them after the pass). */
+  readonly unknownEntries: readonly KnowledgeBaseEntry[];
 }
 
 /** What a claimed upload must do after reconciling its document. */
@@ -30,45 +43,104 @@ export type ClaimReconciliation =
   /** Nothing usable exists on the server: a fresh create is needed. `deleted` half-made entries went. */
   | { action: 'upload'; deleted: number };
 
-/**
- * Start-up sweep of one replica (DESIGN §6): deletes entries titled like one of our documents
- * whose id no document records and that were created after the document was discovered.
- * Documents being uploaded are left to whoever holds (or recovers) their job: only the holder
- * can tell a half-made entry from one that is about to be recorded.
- */
-export async function reconcileReplica(
-  deps: ReconcileDeps,
-  replicaUUID: string,
-  options: { signal?: AbortSignal } = {},
-): Promise<ReconcileReport> {
-  const log = deps.log.child({ component: 'reconcile' });
-  const index = indexSources(deps.sources);
-  const feeding = index.sourcesOf(replicaUUID);
-  const documents = (await deps.store.listDocuments({ replicaUUID })).filter((d) => feeding.has(d.sourceName));
-  const byTitle = new Map<string, DocumentRecord>();
-  for (const doc of documents) byTitle.set(index.titleOf(doc), doc);
-  const report: ReconcileReport = { adopted: 0, deletedOrphans: 0, requeued: 0 };
-  if (byTitle.size === 0) return report;
+export function emptyReconcileReport(): ReconcileReport {
+  return { adopted: 0, deletedOrphans: 0, requeued: 0, listed: 0, unknown: 0 };
+}
 
-  const entries = await listEntriesTitled(deps.api, replicaUUID, new Set(byTitle.keys()), options);
-  for (const entry of entries) {
-    const listed = byTitle.get(titleOf(entry) ?? '');
-    if (!listed) continue;
-    // Re-read: the listing is older than this moment, so a document that records the entry now,
-    // or is being uploaded now, is not an orphan's owner.
-    const doc = await deps.store.getDocument(listed.id);
-    if (!doc || doc.state === 'uploading' || isRecorded(doc, entry.id)) continue;
-    if (createdAtOf(entry) < doc.discoveredAt) continue;
-    await deleteOrphan(deps, log, doc, entry, 'orphan');
+/**
+ * Start-up check of one replica (DECISIONS "Drift and no-op runs"). The `pageSize=0` count is
+ * the credentials check (a wrong secret throws here, before anything else) and, against the
+ * entries the store expects, says whether anything drifted. Equal: done, one request. Different:
+ * one listing repairs it: orphans of our crashes are deleted, entries that vanished are uploaded
+ * again, entries nobody owns are recorded as unadopted (never deleted).
+ */
+export async function reconcileReplica(deps: ReconcileDeps, replicaUUID: string, options: { signal?: AbortSignal } = {}): Promise<ReplicaCheck> {
+  const log = deps.log.child({ component: 'reconcile' });
+  const report = emptyReconcileReport();
+  const total = await deps.api.countEntries(replicaUUID, {}, options);
+  const documents = await deps.store.listDocuments({ replicaUUID });
+  const unadopted = await readUnadopted(deps.store, replicaUUID);
+  const expected = expectedEntryIds(documents, unadopted.map((e) => e.id));
+  if (!needsListing(total, expected.size)) return { report, unknownEntries: [] };
+
+  report.listed = 1;
+  const entries: KnowledgeBaseEntry[] = [];
+  for await (const entry of deps.api.iterateEntries(replicaUUID, {}, { signal: options.signal })) entries.push(entry);
+  const index = indexSources(deps.sources);
+  const verdict = classifyListing({
+    entries,
+    documents,
+    titleOf: (doc) => index.titleOf(doc),
+    knownUnadopted: new Set(unadopted.map((e) => e.id)),
+    firstClaimAt: await firstClaims(deps.store, documents, entries, (doc) => index.titleOf(doc)),
+    offset: deps.api.serverClock(),
+  });
+  log.info({ replicaUUID, total, expected: expected.size, orphans: verdict.orphans.length, unknown: verdict.unknown.length, missing: verdict.missing.length }, 'replica drifted from the state; repairing from one listing');
+  await repair(deps, log, verdict, report);
+  const left: UnadoptedEntry[] = verdict.unknown.map(({ entry, why }) => ({ replicaUUID, id: entry.id, title: typeof entry.title === 'string' ? entry.title : null, why }));
+  await writeUnadopted(deps.store, replicaUUID, left);
+  report.unknown = left.length;
+  return { report, unknownEntries: verdict.unknown.map((u) => u.entry) };
+}
+
+async function repair(deps: ReconcileDeps, log: Logger, verdict: ListingVerdict, report: ReconcileReport): Promise<void> {
+  for (const { entry, doc } of verdict.orphans) {
+    // Re-read: the listing is older than this moment.
+    const now = await deps.store.getDocument(doc.id);
+    if (!now || now.state === 'uploading' || isRecorded(now, entry.id)) continue;
+    await deleteOrphan(deps, log, now, entry, 'orphan');
     report.deletedOrphans++;
   }
-  if (report.deletedOrphans > 0) log.info({ replicaUUID, ...report }, 'reconciled replica');
-  return report;
+  for (const { doc, entryId } of verdict.missing) {
+    if (await repairMissing(deps, doc, entryId)) report.requeued++;
+  }
+}
+
+/**
+ * A recorded entry the replica no longer has. A ready document uploads again (a normal create,
+ * within the budget); an entry in flight is the poller's (its 404 path); elsewhere it is forgotten.
+ * True when an upload was queued.
+ */
+async function repairMissing(deps: ReconcileDeps, listed: DocumentRecord, entryId: number): Promise<boolean> {
+  const doc = await deps.store.getDocument(listed.id);
+  if (!doc || !isRecorded(doc, entryId)) return false;
+  if (['processing', 'errored', 'uploading', 'deleting'].includes(doc.state) && doc.entryId === entryId) return false;
+  const now = deps.clock.now();
+  await deps.store.forgetEntry(doc.id, entryId, now);
+  await event(deps, doc, 'reconcile.entry-missing', { entryId });
+  if (doc.state !== 'ready' || doc.entryId !== entryId) return false;
+  const queued = await deps.store.queueUpload({ documentId: doc.id, kind: 'create', now });
+  return queued.ok;
+}
+
+/** The local time of the first upload claim of each document that has a same-titled unknown entry. */
+async function firstClaims(
+  store: Store,
+  documents: readonly DocumentRecord[],
+  entries: readonly KnowledgeBaseEntry[],
+  titleOf: (doc: DocumentRecord) => string,
+): Promise<Map<number, number>> {
+  const recorded = expectedEntryIds(documents, []);
+  const titles = new Set(entries.filter((e) => !recorded.has(e.id) && typeof e.title === 'string').map((e) => e.title as string));
+  const claims = new Map<number, number>();
+  for (const doc of documents) {
+    if (!titles.has(titleOf(doc))) continue;
+    const at = await firstClaimAt(store, doc.id);
+    if (at !== undefined) claims.set(doc.id, at);
+  }
+  return claims;
+}
+
+async function firstClaimAt(store: Store, documentId: number): Promise<number | undefined> {
+  const [first] = await store.listEvents({ documentId, types: ['upload-claimed'], limit: 1 });
+  return first?.at;
 }
 
 /**
  * Reconciles the document of an upload job this process holds but whose history it does not
  * know: a job recovered from a crashed owner, or a create whose answer was lost. Never POSTs.
+ * Finds entries by title (`search` when the title is long enough), matches exactly here, and
+ * judges an unrecorded one ours only if it may have been created after our first claim.
  */
 export async function reconcileClaim(
   deps: ReconcileDeps,
@@ -83,9 +155,12 @@ export async function reconcileClaim(
   const title = index.titleOf(doc);
   const recorded = await entryOfCurrentUpload(deps.store, doc);
   const listed = await listEntriesTitled(deps.api, doc.replicaUUID, new Set([title]), { narrowTo: title, ...options });
+  const claimedAt = await firstClaimAt(deps.store, doc.id);
+  const leftAlone = new Set((await readUnadopted(deps.store, doc.replicaUUID)).map((e) => e.id));
+  const offset = deps.api.serverClock();
   const unknown = listed
-    .filter((e) => !isRecorded(doc, e.id) && createdAtOf(e) >= doc.discoveredAt)
-    .sort((a, b) => createdAtOf(b) - createdAtOf(a) || b.id - a.id);
+    .filter((e) => !isRecorded(doc, e.id) && !leftAlone.has(e.id) && mayBeOurs(e, claimedAt ?? doc.discoveredAt, offset))
+    .sort((a, b) => b.id - a.id);
   let deleted = 0;
 
   if (recorded !== null && doc.state === 'uploading') {
@@ -150,7 +225,7 @@ async function deleteOrphan(
 ): Promise<void> {
   const outcome = await deps.api.deleteEntry(doc.replicaUUID, entry.id);
   await event(deps, doc, 'reconcile.deleted', { entryId: entry.id, why, status: String(entry.status), outcome });
-  log.info({ documentId: doc.id, relPath: doc.relPath, entryId: entry.id, why }, 'deleted an entry no document owns');
+  log.info({ documentId: doc.id, relPath: doc.relPath, entryId: entry.id, why }, 'deleted an entry of ours no document records');
 }
 
 async function event(deps: ReconcileDeps, doc: DocumentRecord, type: string, detail: Record<string, string | number>): Promise<void> {

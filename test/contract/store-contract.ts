@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { adoptionContract } from './store-contract-adoption.js';
 import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
 import { fencingContract } from './store-contract-fencing.js';
@@ -38,6 +39,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     jobContract(current);
     fencingContract(current);
     budgetContract(current);
+    adoptionContract(current);
     eventAndMetaContract(current);
   });
 }

@@ -115,7 +115,7 @@ describe('sensay-ingest sync', () => {
     expect(live(t.sim).map((e) => e.title).sort()).toEqual(['note-0.txt', 'note-1.txt', 'note-2.txt', 'note-3.txt']);
   });
 
-  it('--dry-run prints the plan and ETA, sends nothing, and leaves no state behind', async () => {
+  it('--dry-run prints the plan and ETA, writes nothing (only the credentials count is read), and leaves no state behind', async () => {
     const t = await setUp();
     for (let i = 0; i < 12; i++) t.write(`doc-${i}.md`, `# Doc ${i}\n`);
     copyFileSync(join(FIXTURES, 'encrypted.pdf'), join(t.docs, 'locked.pdf'));
@@ -131,7 +131,9 @@ describe('sensay-ingest sync', () => {
     const eta = plan.eta as { uploads: number; firstSlotAt: string; lastSlotAt: string };
     expect(eta.uploads).toBe(12);
     expect(Date.parse(eta.lastSlotAt) - Date.parse(eta.firstSlotAt)).toBeGreaterThanOrEqual(3_600_000 - 60_000);
-    expect(t.sim.requests()).toHaveLength(0);
+    // Reads only: the count that proves the secret (an empty replica needs no listing).
+    expect(t.sim.requests().map((r) => `${r.method} ${JSON.stringify(r.query)}`)).toEqual(['GET {"pageSize":"0"}']);
+    expect(plan).toMatchObject({ wouldAdopt: [], unadopted: [], adoptionChecked: true });
     expect(existsSync(join(t.dir, 'state'))).toBe(false);
 
     // With a state file: still byte-identical afterwards.
@@ -143,7 +145,7 @@ describe('sensay-ingest sync', () => {
     const human = await t.sync('--dry-run');
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/create\s+doc-new\.md/);
-    expect(t.sim.requests()).toHaveLength(requests);
+    expect(t.sim.requests().slice(requests).map((r) => `${r.method} ${JSON.stringify(r.query)}`)).toEqual(['GET {"pageSize":"0"}']);
     expect(readFileSync(t.statePath).equals(before)).toBe(true);
   });
 

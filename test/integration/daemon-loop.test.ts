@@ -46,7 +46,7 @@ class ScriptedEngine implements DaemonEngine {
     this.#record('reconcile');
     const error = this.reconcileErrors.shift();
     if (error) throw error;
-    return { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 1 };
+    return { adopted: 0, deletedOrphans: 0, requeued: 0, listed: 0, unknown: 0, replicas: 1 };
   }
 
   async syncPass() {

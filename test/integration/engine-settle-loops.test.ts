@@ -27,7 +27,7 @@ class SettlingEngine {
   constructor(private readonly clock: FakeClock) {}
 
   async reconcile() {
-    return { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 1 };
+    return { adopted: 0, deletedOrphans: 0, requeued: 0, listed: 0, unknown: 0, replicas: 1 };
   }
 
   async syncPass(): Promise<SyncPassReport> {
@@ -48,6 +48,10 @@ class SettlingEngine {
 
   async pollOnce() {
     return emptyPollResult();
+  }
+
+  async unadopted() {
+    return [];
   }
 
   async summary(): Promise<EngineSummary> {

@@ -110,7 +110,7 @@ describe('uploader: ambiguous creates and changed files', () => {
     await clock.advance(60_000);
     expect((await runner.runUntilIdle()).uploaded).toBe(1);
     expectOneLiveEntryPerDocument(w, 3, true);
-    expect(await reconcileReplica({ ...w, store: s, api, log: silentLog, sources: [w.source] }, REPLICA)).toEqual({ adopted: 0, deletedOrphans: 0, requeued: 0 });
+    expect((await reconcileReplica({ ...w, store: s, api, log: silentLog, sources: [w.source] }, REPLICA)).report).toMatchObject({ adopted: 0, deletedOrphans: 0, requeued: 0, listed: 0 });
   });
 
   it('text mode: a lost create answer is adopted, not created again', async () => {
@@ -202,8 +202,8 @@ describe('uploader: delete and rename jobs, reconciliation', () => {
     const orphan = await api.createEntry(REPLICA, { title: fileName(0), filename: fileName(0) });
     const foreign = await api.createEntry(REPLICA, { title: 'someone-elses.txt', filename: 'someone-elses.txt' });
     expect(orphan.ok && foreign.ok).toBe(true);
-    const report = await reconcileReplica({ clock, store: s, api, log: silentLog, sources: [w.source] }, REPLICA);
-    expect(report).toEqual({ adopted: 0, deletedOrphans: 1, requeued: 0 });
+    const { report } = await reconcileReplica({ clock, store: s, api, log: silentLog, sources: [w.source] }, REPLICA);
+    expect(report).toEqual({ adopted: 0, deletedOrphans: 1, requeued: 0, listed: 1, unknown: 1 });
     const titles = liveEntries(w.sim!).map((e) => e.title).sort();
     expect(titles).toEqual([fileName(0), fileName(1), 'someone-elses.txt']);
     const [doc] = await s.listDocuments();

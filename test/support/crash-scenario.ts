@@ -14,6 +14,13 @@ export interface CrashScenario {
   mode?: SourceMode;
   /** The child runner's concurrency. Default 2. */
   concurrency?: number;
+  /** The simulator's clock this far ahead of the host's (negative: behind). */
+  clockOffsetMs?: number;
+  /**
+   * Before anything is synced, someone else's entry titled like the first document (other
+   * content) exists: it must survive untouched and is not counted as a duplicate.
+   */
+  foreignTwin?: boolean;
 }
 
 export interface CrashResult {
@@ -25,6 +32,8 @@ export interface CrashResult {
   /** Documents with no live READY entry carrying the right bytes. */
   missing: number;
   creates: number;
+  /** With `foreignTwin`: whether it is still there. */
+  foreignKept: boolean | null;
 }
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -36,15 +45,27 @@ const root = new URL('../../', import.meta.url).pathname;
  */
 export async function runCrashScenario(scenario: CrashScenario): Promise<CrashResult> {
   const mode = scenario.mode ?? 'file';
+  // The simulator's clock starts 10 s back so that the foreign twin is surely older than our
+  // first claim (beyond the offset's margin) without sleeping; then it catches up.
+  let lagMs = scenario.foreignTwin ? 10_000 : 0;
+  const simClock = { now: () => systemClock.now() - lagMs, sleep: systemClock.sleep };
   const world = await createWorld({
     clock: systemClock,
     files: scenario.files,
     mode,
     uploadsPerHour: 1000,
-    sim: { uploadsPerHour: Infinity, timeline: { stepMs: 50 } },
+    sim: { uploadsPerHour: Infinity, timeline: { stepMs: 50 }, clock: simClock, clockOffsetMs: scenario.clockOffsetMs ?? 0 },
   });
   const sim = world.sim!;
   try {
+    let twinId: number | null = null;
+    if (scenario.foreignTwin) {
+      const api = world.client();
+      const twin = await api.createEntry(REPLICA, { title: fileName(0), text: 'Someone else wrote this entry, with this title.' });
+      if (!twin.ok) throw new Error('could not create the foreign twin');
+      twinId = twin.knowledgeBaseID;
+      lagMs = 0;
+    }
     const seeding = await world.openStore();
     await world.seed(seeding);
     await seeding.close();
@@ -82,8 +103,10 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashRe
     for (let i = 0; i < scenario.files; i++) {
       expected.set(fileName(i), sha256(await readFile(join(world.sourceDir, fileName(i)))));
     }
-    const result: CrashResult = { killed: code === null, duplicates: 0, orphans: 0, missing: 0, creates: sim.stats().creates };
-    const live = liveEntries(sim);
+    const live = liveEntries(sim).filter((e) => e.id !== twinId);
+    const foreignKept = twinId === null ? null : liveEntries(sim).some((e) => e.id === twinId);
+    const creates = sim.stats().creates - (twinId === null ? 0 : 1);
+    const result: CrashResult = { killed: code === null, duplicates: 0, orphans: 0, missing: 0, creates, foreignKept };
     for (const [title, hash] of expected) {
       const mine = live.filter((e) => e.title === title);
       if (mine.length > 1) result.duplicates += mine.length - 1;

@@ -25,7 +25,8 @@ export interface WorldOptions {
   files?: number;
   mode?: SourceMode;
   uploadsPerHour?: number;
-  sim?: Omit<SimulatorOptions, 'clock'>;
+  /** Its `clock` defaults to the world's. */
+  sim?: SimulatorOptions;
   /** An existing simulator URL + secret (crash tests: the parent owns the simulator). */
   simAt?: { url: string; secret: string };
   dir?: string;

@@ -14,6 +14,7 @@ export type SimFlags = {
   unprocessable?: string[];
   quota?: boolean;
   deleteMode: '200' | '202';
+  clockOffsetSeconds?: string;
 };
 
 /** `sim`: the local Sensay API simulator, running until Ctrl-C. */
@@ -43,6 +44,7 @@ export function simulatorOptionsFromFlags(flags: SimFlags, secret: string | unde
     requestsPerMinute: integer('--requests-per-minute', flags.requestsPerMinute, 1),
     quota: Boolean(flags.quota),
     deleteMode: flags.deleteMode,
+    ...(flags.clockOffsetSeconds !== undefined && { clockOffsetMs: signedNumber('--clock-offset-seconds', flags.clockOffsetSeconds) * 1000 }),
     failures: [
       ...(flags.fail ?? []).map((spec) => parseFailSpec(spec)),
       ...(flags.unprocessable ?? []).map((match) => ({ match, unprocessable: true as const })),
@@ -57,6 +59,12 @@ function parseFailSpec(spec: string): { match: string; errorTimes: number } {
     throw usageError(`--fail: expected PATTERN:TIMES such as "broken-*.pdf:2", got "${spec}"`);
   }
   return { match: spec.slice(0, at), errorTimes: times };
+}
+
+function signedNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw usageError(`${flag}: expected a number of seconds (negative: behind), got "${value}"`);
+  return n;
 }
 
 function integer(flag: string, value: string, min: number): number {

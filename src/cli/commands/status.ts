@@ -8,7 +8,8 @@ import type { DocumentRecord, DocumentState } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
-import { iso } from '../present/sync-report.js';
+import { iso, unadoptedJson } from '../present/sync-report.js';
+import { listUnadopted } from '../../uploader/unadopted.js';
 import { presentStatus, type StatusDocument, type StatusJson } from '../present/status-report.js';
 
 type StatusFlags = { config?: string; json?: boolean };
@@ -29,14 +30,15 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
   try {
     const summary = await summariseState(store, budget, now);
     const documents = (await store.listDocuments()).filter((doc) => doc.state !== 'gone').map(statusDocument);
-    presentStatus(statusJson(config.state, summary, documents), { json: Boolean(flags.json) }, ctx.io);
+    const unadopted = unadoptedJson(await listUnadopted(store, config.sources.map((source) => source.replicaUUID)));
+    presentStatus({ ...statusJson(config.state, summary, documents), unadopted }, { json: Boolean(flags.json) }, ctx.io);
     return ExitCode.OK;
   } finally {
     await store.close();
   }
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): StatusJson {
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted'> {
   const b = summary.budget;
   return {
     state,
@@ -81,5 +83,6 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     paused: [],
     queue: { uploads: 0, nextUploadAt: null, lastSlotAt: null },
     documents: [],
+    unadopted: [],
   };
 }

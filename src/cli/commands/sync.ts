@@ -10,6 +10,11 @@ import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
 import { AUTH_CODES, UNREACHABLE_CODES } from '../../sensay/errors.js';
 import { openSqliteStore, type SqliteStore } from '../../store/index.js';
 import { openEngine } from '../open-engine.js';
+import { createApiClient } from '../api-client.js';
+import type { Secret } from '../../config/secret.js';
+import { previewAdoption } from '../../engine/adoption-preview.js';
+import type { SensayClient } from '../../sensay/client.js';
+import { adoptionJson } from '../present/sync-report.js';
 import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
 import { ExitCode } from '../io.js';
@@ -29,7 +34,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
     return ExitCode.USAGE;
   }
   const { config, secret: maybeSecret, log } = openCommandContext(flags, ctx);
-  if (flags.dryRun) return dryRun(config, log, flags, ctx);
+  if (flags.dryRun) return dryRun(config, log, flags, ctx, maybeSecret);
   const secret = requireSecret(maybeSecret);
 
   const { engine, store } = await openEngine(config, secret, log);
@@ -49,7 +54,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
   }
 }
 
-async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext): Promise<number> {
+async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext, secret: Secret | undefined): Promise<number> {
   // A dry run never creates the state file: with none yet, every file is simply new.
   let store: SqliteStore | null = null;
   if (config.state !== ':memory:' && existsSync(config.state)) store = await openSqliteStore({ path: config.state, log });
@@ -57,7 +62,9 @@ async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: 
   try {
     const report = await runSyncPass({ clock: systemClock, store, extractor: pool, log, config }, { dryRun: true });
     const eta = report.eta ?? { uploads: 0, firstSlotAt: null, lastSlotAt: null };
-    presentDryRun(dryRunJson(report.plan, eta, report.held, report.scanProblems), { json: Boolean(flags.json) }, ctx.io);
+    // Reads only (GET): the credentials check and what a real run would adopt. No secret: not checked.
+    const adoption = secret ? await withClient(config, secret, log, (api) => previewAdoption({ api, store, sources: config.sources, extractor: pool }, report.plan)) : null;
+    presentDryRun({ ...dryRunJson(report.plan, eta, report.held, report.scanProblems), ...adoptionJson(adoption) }, { json: Boolean(flags.json) }, ctx.io);
     const known = store ? await problemDocuments(store) : { rejected: [], failed: [] };
     const problems = report.rejected.length + known.rejected.length + known.failed.length;
     return problems > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;
@@ -67,6 +74,14 @@ async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: 
   }
 }
 
+async function withClient<T>(config: LoadedConfig, secret: Secret, log: Logger, use: (api: SensayClient) => Promise<T>): Promise<T> {
+  const api = createApiClient(config, secret, log);
+  try {
+    return await use(api);
+  } finally {
+    await api.close();
+  }
+}
 
 function exitCode(result: SyncRunResult, report: SyncJson): number {
   if (result.error && AUTH_CODES.has(result.error.code)) return ExitCode.AUTH;

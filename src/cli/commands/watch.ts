@@ -41,7 +41,7 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
   const stop = ctx.stopSignal ?? new AbortController().signal;
   // Process metrics sample the event loop continuously: only worth it when someone can scrape them.
   const metrics = createDaemonMetrics({ processMetrics: config.daemon.port !== 0 || Boolean(options.statusOnFreePort) });
-  const { engine, store, api } = await openEngine(config, secret, log, { wrapApi: (api) => tapApiErrors(api, (e) => metrics.recordApiError(e)) });
+  const { engine, store } = await openEngine(config, secret, log, { wrapApi: (api) => tapApiErrors(api, (e) => metrics.recordApiError(e)) });
   let watcher: SourceWatcher | undefined;
   let server: StatusServer | undefined;
   try {
@@ -59,9 +59,6 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
       clock: systemClock,
       log,
       options: { pollIntervalMs: config.status.pollIntervalSeconds * 1000, rescanIntervalMs: config.daemon.rescanMinutes * 60_000 },
-      checkAccess: async (signal) => {
-        for (const replicaUUID of new Set(config.sources.map((source) => source.replicaUUID))) await api.countEntries(replicaUUID, {}, { signal });
-      },
       observer: observerFor(metrics, ctx.io, Boolean(ctx.io.isTTY && !flags.quiet && !options.lifecycle), lifecycle),
     });
     watcher.on('change', (event) => daemon.notify(event));

@@ -1,6 +1,7 @@
 import type { DocumentState, LastError } from '../../store/store.js';
 import type { DocumentTotals } from '../../engine/document-totals.js';
 import type { CliIo } from '../io.js';
+import { presentUnadopted, type UnadoptedJson } from './sync-report.js';
 
 export interface StatusDocument {
   source: string;
@@ -26,6 +27,8 @@ export interface StatusJson {
   paused: { replicaUUID: string; reason: string; until: string | null }[];
   queue: { uploads: number; nextUploadAt: string | null; lastSlotAt: string | null };
   documents: StatusDocument[];
+  /** Entries no document owns, left alone (see `sync --json`). */
+  unadopted: UnadoptedJson[];
 }
 
 export function presentStatus(report: StatusJson, options: { json: boolean }, io: CliIo): void {
@@ -47,6 +50,7 @@ export function presentStatus(report: StatusJson, options: { json: boolean }, io
   const b = report.budget;
   io.out(`budget     ${b.remaining} of ${b.limit} uploads left this hour; next free slot ${b.remaining > 0 ? 'now' : b.nextFreeAt}`);
   if (b.blockedUntil) io.out(`blocked    until ${b.blockedUntil} (${b.blockedReason ?? 'rate limited'})`);
+  presentUnadopted(report.unadopted, io);
   for (const p of report.paused) io.out(`paused     replica ${p.replicaUUID}: ${p.reason}${p.until ? ` until ${p.until}` : ''}`);
   const q = report.queue;
   io.out(q.uploads === 0 ? 'queue      empty' : `queue      ${q.uploads} upload${q.uploads === 1 ? '' : 's'}; next at ${q.nextUploadAt}, all started by ${q.lastSlotAt}`);

@@ -5,11 +5,12 @@ import type { CliIo } from '../io.js';
 import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
 import type { SyncRunResult } from '../../engine/sync-run.js';
 import type { Store } from '../../store/store.js';
+import type { UnadoptedEntry } from '../../uploader/unadopted.js';
 
 /** The `sync --json` contract (issue 5). Extra keys may be added; these never change meaning. */
 export interface SyncJson {
   documents: { ready: number; processing: number; queued: number; failed: number; rejected: number };
-  thisRun: { uploaded: number; recreated: number; deleted: number; renamed: number };
+  thisRun: { uploaded: number; recreated: number; deleted: number; renamed: number; adopted: number };
   rejected: { path: string; source: string; reason: string; detail: string }[];
   failed: { path: string; source: string; error: string }[];
   /** ISO-8601; null when no upload is waiting. */
@@ -20,6 +21,25 @@ export interface SyncJson {
   scanProblems: ScanProblemReport[];
   /** Files still being written, left for a later pass; `until`: ISO-8601, when the first has settled. */
   settling: { files: number; until: string | null };
+  /** Entries in the replicas that no document owns or that were not proven identical: never deleted, for the user to remove in Sensay. */
+  unadopted: UnadoptedJson[];
+}
+
+export interface UnadoptedJson {
+  replicaUUID: string;
+  id: number;
+  title: string | null;
+  why: string;
+}
+
+export function unadoptedJson(entries: readonly UnadoptedEntry[]): UnadoptedJson[] {
+  return entries.map((e) => ({ replicaUUID: e.replicaUUID, id: e.id, title: e.title, why: e.why }));
+}
+
+export function presentUnadopted(entries: readonly UnadoptedJson[], io: CliIo): void {
+  for (const e of entries) {
+    io.out(`unadopted  entry ${e.id} "${e.title ?? ''}" in replica ${e.replicaUUID} (${e.why}): left alone; remove it in Sensay if it is not wanted`);
+  }
 }
 
 export interface PlanItem {
@@ -42,6 +62,20 @@ export interface DryRunJson {
   eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
+  /** Files whose entry is already in Sensay, proven identical: a real run adopts them instead of uploading. */
+  wouldAdopt?: { source: string; path: string; entryId: number; proof: string }[];
+  /** Entries a real run would leave alone and report. */
+  unadopted?: UnadoptedJson[];
+  /** False when no secret was available, so the API was not read (adoption unknown). */
+  adoptionChecked?: boolean;
+}
+
+export function adoptionJson(
+  preview: { wouldAdopt: { source: string; path: string; entryId: number; proof: string }[]; unadopted: readonly UnadoptedEntry[] } | null,
+): Pick<DryRunJson, 'wouldAdopt' | 'unadopted' | 'adoptionChecked'> {
+  if (preview === null) return { wouldAdopt: [], unadopted: [], adoptionChecked: false };
+  const wouldAdopt = preview.wouldAdopt.map((a) => ({ source: a.source, path: a.path, entryId: a.entryId, proof: a.proof }));
+  return { wouldAdopt, unadopted: unadoptedJson(preview.unadopted), adoptionChecked: true };
 }
 
 export function planItems(plan: Plan): PlanItem[] {
@@ -89,6 +123,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
       recreated: result.polls.recreatesQueued,
       deleted: result.jobs.deleted,
       renamed: result.jobs.renamed,
+      adopted: result.jobs.adopted,
     },
     rejected: problems.rejected.map((r) => ({ path: r.path, source: r.source, reason: r.reason, detail: r.detail })),
     failed: problems.failed.map((f) => ({ path: f.path, source: f.source, error: f.error })),
@@ -98,6 +133,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
     held: [...result.pass.held],
     scanProblems: [...result.pass.scanProblems],
     settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil) },
+    unadopted: unadoptedJson(result.unadopted),
   };
 }
 
@@ -113,13 +149,14 @@ export function presentSync(report: SyncJson, options: { json: boolean }, io: Cl
   const d = report.documents;
   const t = report.thisRun;
   io.out(`documents  ready ${d.ready} · processing ${d.processing} · queued ${d.queued} · failed ${d.failed} · rejected ${d.rejected}`);
-  io.out(`this run   uploaded ${t.uploaded} · recreated ${t.recreated} · deleted ${t.deleted} · renamed ${t.renamed}`);
+  io.out(`this run   uploaded ${t.uploaded} · adopted ${t.adopted} · recreated ${t.recreated} · deleted ${t.deleted} · renamed ${t.renamed}`);
   io.out(`budget     ${report.budget.remaining} of ${report.budget.limit} uploads left this hour`);
   io.out(`next       ${report.nextUploadAt === null ? 'no upload waiting' : `next upload at ${report.nextUploadAt}`}`);
   for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
   for (const f of report.failed) io.out(`failed     ${f.path}: ${f.error}`);
   presentSettling(report.settling.files, io);
   presentWarnings(report.held, report.scanProblems, io);
+  presentUnadopted(report.unadopted, io);
 }
 
 export function presentDryRun(report: DryRunJson, options: { json: boolean }, io: CliIo): void {
@@ -138,6 +175,9 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
     io.out(`${item.action.padEnd(width)}  ${item.path}${extra}`);
   }
   io.out(`unchanged  ${report.unchanged} document${report.unchanged === 1 ? '' : 's'}`);
+  for (const a of report.wouldAdopt ?? []) io.out(`adopt      ${a.path} (entry ${a.entryId} already in Sensay, proven by ${a.proof}: no upload)`);
+  if (report.adoptionChecked === false) io.out('adoption   not checked: no organisation secret, so the API was not read');
+  presentUnadopted(report.unadopted ?? [], io);
   presentSettling(report.settling, io);
   const eta = report.eta;
   io.out(

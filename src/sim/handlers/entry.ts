@@ -22,7 +22,8 @@ export const getEntry: Handler = (sim, request) => {
   const found = findEntry(sim, request);
   if (!found.ok) return found.reply;
   sim.stats.gets++;
-  return json(200, toApiEntry(found.entry, stateOf(found.entry, sim.config.durations, request.now)));
+  const view = { clockOffsetMs: sim.config.clockOffsetMs, origin: sim.origin };
+  return json(200, toApiEntry(found.entry, stateOf(found.entry, sim.config.durations, request.now), view));
 };
 
 /**

@@ -24,7 +24,7 @@ export const listEntries: Handler = (sim, request) => {
   sim.stats.lists++;
   const body: ApiListResponse = {
     success: true,
-    items: page.map(({ entry, state }) => toListItem(entry, state)),
+    items: page.map(({ entry, state }) => toListItem(entry, state, { clockOffsetMs: sim.config.clockOffsetMs, origin: sim.origin })),
     total: matching.length,
   };
   return json(200, body);

@@ -1,5 +1,6 @@
 import type { Handler } from '../context.js';
-import { hashBody } from '../http-body.js';
+import { createHash } from 'node:crypto';
+import { readBody } from '../http-body.js';
 import { apiError, json } from '../reply.js';
 import { SECRET_HEADER } from '../request-log.js';
 
@@ -24,12 +25,13 @@ export const uploadFile: Handler = async (sim, request) => {
   if (!isOctetStream(request.headers['content-type'])) {
     return apiError(415, id, 'Expected Content-Type: application/octet-stream', { code: 'UNSUPPORTED_MEDIA_TYPE' });
   }
-  const received = await hashBody(request.raw, sim.config.maxUploadBytes);
+  const received = await readBody(request.raw, sim.config.maxUploadBytes);
   if (!received.ok) {
     if (received.reason === 'ABORTED') return { kind: 'drop' };
     return apiError(413, id, `Upload exceeds ${sim.config.maxUploadBytes} bytes`, { code: 'PAYLOAD_TOO_LARGE' });
   }
-  entry.upload = { ...received.value, at: sim.config.clock.now() };
+  const bytes = received.value;
+  entry.upload = { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), at: sim.config.clock.now(), bytes };
   sim.stats.uploads++;
   return json(200, { Key: `replica_files/${entry.replicaUUID}/${entry.id}/${entry.filename ?? ''}` });
 };

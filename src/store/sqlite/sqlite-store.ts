@@ -10,6 +10,7 @@ import type {
   UploadClaim,
 } from '../budget.js';
 import type {
+  AdoptEntryInput,
   DocumentCountFilter,
   DocumentFilter,
   DocumentRecord,
@@ -53,6 +54,7 @@ import * as scans from './scan-transitions.js';
 import type { SqlRunner } from './sql-runner.js';
 import { toStoreError } from './sqlite-errors.js';
 import * as uploads from './upload-transitions.js';
+import { adoptEntry } from './adopt-transitions.js';
 
 /**
  * The Store port on one SQLite file. better-sqlite3 is synchronous; each method does its work
@@ -154,6 +156,9 @@ export class SqliteStore implements Store {
   }
   markFailed(documentId: number, error: LastError, now: number, lease?: JobLease): Promise<TransitionResult> {
     return this.#write((sql) => uploads.markFailed(sql, documentId, error, now, lease));
+  }
+  adoptEntry(input: AdoptEntryInput): Promise<TransitionResult> {
+    return this.#write((sql) => adoptEntry(sql, input));
   }
   forgetEntry(documentId: number, entryId: number, now: number): Promise<TransitionResult> {
     return this.#write((sql) => uploads.forgetEntry(sql, documentId, entryId, now));
