@@ -63,5 +63,7 @@ function failedDocument(doc: DocumentRecord): FailedDocument {
 export function describeLastError(error: LastError | null): string {
   if (error === null) return 'failed';
   const ids = [error.requestId && `requestId ${error.requestId}`, error.fingerprint && `fingerprint ${error.fingerprint}`].filter(Boolean);
-  return `${error.code ? `${error.code}: ` : ''}${error.message}${ids.length > 0 ? ` (${ids.join(', ')})` : ''}`;
+  // "upload failed: HTTP 403 SIGNED_URL_EXPIRED: …": which step, what the server answered.
+  const where = `${error.step ? `${error.step} failed: ` : ''}${error.status !== undefined ? `HTTP ${error.status} ` : ''}`;
+  return `${where}${error.code ? `${error.code}: ` : ''}${error.message}${ids.length > 0 ? ` (${ids.join(', ')})` : ''}`;
 }

@@ -42,7 +42,7 @@ describe('sensay-ingest sync when uploads keep failing', () => {
     const report = JSON.parse(run.stdout) as { documents: Record<string, number>; failed: { path: string; error: string }[] };
     expect(report.documents).toMatchObject({ failed: 2, ready: 0, queued: 0 });
     expect(report.failed.map((f) => f.path).sort()).toEqual(['guide.md', 'notes.txt']);
-    expect(report.failed[0]!.error).toMatch(/403/);
+    expect(report.failed[0]!.error).toMatch(/^upload failed: HTTP 403 SIGNED_URL_EXPIRED: .*\(requestId [^)]+\)$/);
     expect(sim.stats().creates).toBe(4);
     expect(sim.entries().filter((e) => !e.deleted)).toEqual([]);
   });

@@ -62,5 +62,6 @@ function problem(doc: StatusDocument): string {
   if (!e) return doc.state === 'failed' && doc.previousEntryId !== null ? 'previous version still live' : '';
   const ids = [e.requestId && `requestId ${e.requestId}`, e.fingerprint && `fingerprint ${e.fingerprint}`].filter(Boolean).join(', ');
   const live = doc.state === 'failed' && doc.previousEntryId !== null ? ' — previous version still live' : '';
-  return `${e.message}${ids ? ` (${ids})` : ''}${live}`;
+  const where = `${e.step ? `${e.step} failed: ` : ''}${e.status !== undefined ? `HTTP ${e.status}: ` : ''}`;
+  return `${where}${e.message}${ids ? ` (${ids})` : ''}${live}`;
 }
