@@ -4,7 +4,7 @@ import { SensayApiError, UNREACHABLE_CODES } from '../sensay/errors.js';
 import type { DocumentRecord, UploadClaim } from '../store/store.js';
 import { handleCreateRefusal, type HeldUpload } from './create-refusal.js';
 import { retryDelayOf, type ProtocolStep, type UploaderDeps } from './deps.js';
-import { fingerprintFile } from './file-fingerprint.js';
+import { openVerified, scannedIdentity } from './verified-file.js';
 import type { ReleaseReason, UploadOutcome } from './outcome.js';
 import { reconcileClaim } from './reconcile.js';
 import { indexSources } from './source-index.js';
@@ -40,7 +40,7 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload): Promi
   const title = index.titleOf(document);
   let input: CreateEntryInput;
   if (source.mode === 'text') {
-    const extracted = await deps.extractor.extract(path);
+    const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(document) });
     if (!extracted.ok || extracted.textHash !== document.textHash) return changed(deps, log, held, true);
     input = { title, text: extracted.text };
   } else {
@@ -110,16 +110,20 @@ async function putBytes(
     return release(deps, held, reason, deps.clock.now() + retryDelayOf(deps));
   };
   if (signedURL === undefined) return giveUp('upload-failed', 'the create answered without a signed URL');
-  // Never PUT a half-written file: the bytes must be the version that was extracted.
-  if (!(await unchanged(path, document))) return giveUp('changed', 'file changed since extraction');
+  // Never PUT a half-written file, a link or a file swapped in: the bytes must be the version that
+  // was scanned and extracted, streamed from the very descriptor that was checked.
+  const file = await openVerified(path, document);
+  if (!file.ok) return giveUp(file.reason === 'UNSTABLE' ? 'unstable' : 'changed', `${file.reason}: ${file.detail}`);
   let sent;
   try {
-    const pending = deps.api.uploadFile(signedURL, path, { expectedSize: document.size });
+    const pending = deps.api.uploadFile(signedURL, path, { expectedSize: document.size, handle: file.handle });
     await step(deps, held, 'upload-sent');
     sent = await pending;
   } catch (error) {
     if (!(error instanceof SensayApiError)) throw error;
     return giveUp(error.code === 'FILE_CHANGED' ? 'changed' : 'upload-failed', `${error.code}: ${error.message}`);
+  } finally {
+    await file.close();
   }
   if (sent.sha256 !== document.sha256) return giveUp('changed', 'bytes sent differ from the extracted version');
   await step(deps, held, 'upload-done');
@@ -127,8 +131,9 @@ async function putBytes(
 }
 
 async function unchanged(path: string, document: DocumentRecord): Promise<boolean> {
-  const now = await fingerprintFile(path);
-  return now.ok && now.size === document.size && now.sha256 === document.sha256;
+  const file = await openVerified(path, document);
+  if (file.ok) await file.close();
+  return file.ok;
 }
 
 /** The file is not the version that was extracted: the next scan sees the change and re-plans. */

@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
+import { fileIdentityContract } from './store-contract-identity.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
 
@@ -36,6 +37,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     removalContract(current);
     jobContract(current);
     budgetContract(current);
+    fileIdentityContract(current);
     eventAndMetaContract(current);
   });
 }
