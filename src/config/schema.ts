@@ -74,6 +74,7 @@ const extractionSchema = object({
   maxWorkerMemoryMb: integer(1).default(1024),
   maxDocxUncompressedBytes: integer(1).default(536_870_912),
   maxDocxEntries: integer(1).default(10_000),
+  idleSeconds: integer(1).default(30),
 });
 
 const daemonSchema = object({

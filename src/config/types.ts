@@ -38,6 +38,8 @@ export interface ExtractionConfig {
   readonly maxWorkerMemoryMb: number;
   readonly maxDocxUncompressedBytes: number;
   readonly maxDocxEntries: number;
+  /** A worker without work exits after this many seconds; the next file starts one again. */
+  readonly idleSeconds: number;
 }
 
 export interface DaemonConfig {

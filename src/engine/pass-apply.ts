@@ -118,10 +118,12 @@ class PlanApplier {
     const id = job.documentId;
     if (id === undefined) return { ok: true };
     if (job.reason === 'KEPT') return this.deps.store.markGone(id, this.ctx.now, { entryKept: true });
-    if (job.reason === 'METADATA_CHANGED' || job.reason === 'TEXT_UNCHANGED') {
+    // UNCHANGED too: a file read this pass may sit on a new inode (renamed into place, same stat).
+    if (job.reason === 'METADATA_CHANGED' || job.reason === 'TEXT_UNCHANGED' || job.reason === 'UNCHANGED') {
       const file = this.ctx.files.get(pathKey(job.source, job.relPath));
-      if (!file) return { ok: true };
-      return this.deps.store.refreshStat(id, { size: file.found.size, mtimeMs: file.found.mtimeMs }, this.ctx.now);
+      if (!file || (job.reason === 'UNCHANGED' && file.extraction === null)) return { ok: true };
+      const { size, mtimeMs, dev, ino } = file.found;
+      return this.deps.store.refreshStat(id, { size, mtimeMs, dev, ino }, this.ctx.now);
     }
     return { ok: true };
   }

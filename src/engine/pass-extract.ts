@@ -26,7 +26,8 @@ export async function extractAll(
   return Promise.all(
     files.map(async ({ found, discoveredAt, read }) => {
       if (!read) return { found, extraction: null, discoveredAt };
-      const extraction = await queue.add(async () => checkStable(found, await extractor.extract(found.absPath)));
+      const expected = { dev: found.dev, ino: found.ino, size: found.size };
+      const extraction = await queue.add(async () => checkStable(found, await extractor.extract(found.absPath, { expected })));
       return { found, extraction, discoveredAt };
     }),
   );
@@ -74,5 +75,7 @@ export function versionOf(file: ExaminedFile): FileVersion {
     sha256: extraction?.sha256 ?? null,
     textHash: extraction?.ok ? extraction.textHash : null,
     warnings: extraction ? [...(extraction.warnings ?? [])] : [],
+    dev: found.dev,
+    ino: found.ino,
   };
 }

@@ -48,7 +48,7 @@ export function knownStats(docs: readonly DocumentRecord[]): Map<string, KnownSt
   const stats = new Map<string, KnownStat>();
   for (const doc of docs) {
     if (!isSettledVersion(doc)) continue;
-    stats.set(doc.relPath, { size: doc.size, mtimeMs: doc.mtimeMs });
+    stats.set(doc.relPath, { size: doc.size, mtimeMs: doc.mtimeMs, ino: doc.ino });
   }
   return stats;
 }

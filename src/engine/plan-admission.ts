@@ -14,11 +14,15 @@ export type Admission =
     }
   | { readonly verdict: 'reject'; readonly reason: string; readonly detail: string }
   /** Cannot be judged now (file changed while read, or bytes not hashed): look again later. */
-  | { readonly verdict: 'later'; readonly reason: 'UNSTABLE' | 'NOT_EXAMINED' };
+  | { readonly verdict: 'later'; readonly reason: LaterReason };
+
+export type LaterReason = 'UNSTABLE' | 'NOT_EXAMINED' | 'WORKER_UNAVAILABLE';
 
 export const NO_TEXT = 'NO_TEXT';
 /** The file was being written while read: not a verdict on the document. */
 const UNSTABLE = 'UNSTABLE';
+/** No extraction worker could start: a fault of this host, not of the file. */
+const WORKER_UNAVAILABLE = 'WORKER_UNAVAILABLE';
 
 export function admit(file: ScannedFile, source: PlanSource): Admission {
   const extraction = file.extraction;
@@ -28,6 +32,7 @@ export function admit(file: ScannedFile, source: PlanSource): Admission {
     return { verdict: 'accept', sha256: file.sha256, textHash: file.textHash ?? null };
   }
   if (extraction.reason === UNSTABLE) return { verdict: 'later', reason: 'UNSTABLE' };
+  if (extraction.reason === WORKER_UNAVAILABLE) return { verdict: 'later', reason: 'WORKER_UNAVAILABLE' };
   if (extraction.reason !== NO_TEXT) {
     return { verdict: 'reject', reason: extraction.reason, detail: extraction.detail };
   }

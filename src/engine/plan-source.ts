@@ -1,4 +1,4 @@
-import { admit } from './plan-admission.js';
+import { admit, type LaterReason } from './plan-admission.js';
 import type { CandidateOrigin } from './plan-dedupe.js';
 import { PlanRecorder, identityOf } from './plan-recorder.js';
 import type { AcceptedContent, SourceOutcome } from './plan-recorder.js';
@@ -178,7 +178,7 @@ class SourceClassifier {
   }
 
   /** Leaves the document exactly as the store has it; a later scan looks again. */
-  private keepAsIs(doc: KnownDocument, file: ScannedFile, reason: 'NOT_EXAMINED' | 'UNSTABLE'): void {
+  private keepAsIs(doc: KnownDocument, file: ScannedFile, reason: LaterReason): void {
     this.rec.none(doc, reason, file);
     if (LIVE.has(doc.state)) this.rec.live(doc, doc.relPath, identityOf(doc));
   }

@@ -113,6 +113,7 @@ export type NoneReason =
   | 'FAILED_UNCHANGED'
   | 'NOT_EXAMINED'
   | 'UNSTABLE'
+  | 'WORKER_UNAVAILABLE'
   | 'KEPT'
   | 'DELETE_HELD'
   | 'SCAN_INCOMPLETE'

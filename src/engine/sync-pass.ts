@@ -154,9 +154,14 @@ function toExamine(
   }
   return found.map((file) => {
     const doc = byPath.get(pathKey(file.source, file.relPath));
-    const unchanged = doc !== undefined && isSettledVersion(doc) && doc.size === file.size && doc.mtimeMs === file.mtimeMs;
+    const unchanged = doc !== undefined && isSettledVersion(doc) && doc.size === file.size && doc.mtimeMs === file.mtimeMs && sameInode(doc, file);
     return { found: file, discoveredAt: doc?.discoveredAt ?? now, read: file.changed || !unchanged };
   });
+}
+
+/** A recorded inode that differs means another file now sits under the path. */
+function sameInode(doc: DocumentRecord, file: FoundFile): boolean {
+  return (doc.ino ?? file.ino) === file.ino && (doc.dev ?? file.dev) === file.dev;
 }
 
 interface ToExamine {

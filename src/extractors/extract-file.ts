@@ -13,7 +13,7 @@ import { declaredCharset, htmlToText } from './html-text.js';
 import { sha256Hex } from './normalise.js';
 import { extractPdf } from './pdf.js';
 import type { PdfSplitPlan, SplitRule } from './pdf-split.js';
-import { changedSince, readOnce } from './read-once.js';
+import { changedSince, readOnce, type ExpectedFile } from './read-once.js';
 
 export type ExtractFileHooks = {
   /** Called between the read and the parse; tests use it to change the file under the reader. */
@@ -37,8 +37,9 @@ export async function extractFileOrSplit(
   limits: ExtractLimits,
   rule: SplitRule | undefined,
   hooks: ExtractFileHooks = {},
+  expected?: ExpectedFile,
 ): Promise<Extraction | PdfSplitPlan> {
-  const read = await readOnce(filePath, limits.maxFileBytes);
+  const read = await readOnce(filePath, limits.maxFileBytes, expected);
   if (!read.ok) return read;
   await hooks.afterRead?.();
   const { bytes, identity } = read;

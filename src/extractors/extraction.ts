@@ -2,6 +2,7 @@
  * What the extractors promise the rest of the system. Outcomes are values: an accepted document,
  * or a rejection with a stable reason code and one human line saying which rule and what to do.
  */
+import type { ExpectedFile } from './open-no-follow.js';
 
 export const REJECT_REASONS = [
   'UNSUPPORTED_TYPE',
@@ -17,6 +18,8 @@ export const REJECT_REASONS = [
   'UNSTABLE',
   'UNREADABLE',
   'UNSUPPORTED_ENCODING',
+  /** No extraction worker could start: not a verdict on the file, which is examined again later. */
+  'WORKER_UNAVAILABLE',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -75,7 +78,10 @@ export const DEFAULT_LIMITS: Readonly<ExtractLimits> = Object.freeze({
   maxZipEntries: 10_000,
 });
 
-export type ExtractOptions = Partial<ExtractLimits>;
+export type ExtractOptions = Partial<ExtractLimits> & {
+  /** The scan's lstat of the file: a different file (or a link) opened under the path is UNSTABLE. */
+  expected?: ExpectedFile | undefined;
+};
 
 /** The port the engine takes. The worker pool is its production adapter. */
 export interface Extractor {

@@ -5,10 +5,16 @@
 import { sha256Hex } from './normalise.js';
 import { extractPdf, type PdfRange } from './pdf.js';
 import type { PdfPartResult } from './pdf-split.js';
-import { readOnce, unstable } from './read-once.js';
+import { readOnce, unstable, type ExpectedFile } from './read-once.js';
 
-export async function extractPdfPart(filePath: string, range: PdfRange, sha256: string, maxFileBytes: number): Promise<PdfPartResult> {
-  const read = await readOnce(filePath, maxFileBytes);
+export async function extractPdfPart(
+  filePath: string,
+  range: PdfRange,
+  sha256: string,
+  maxFileBytes: number,
+  expected?: ExpectedFile,
+): Promise<PdfPartResult> {
+  const read = await readOnce(filePath, maxFileBytes, expected);
   if (!read.ok) return read;
   if (sha256Hex(read.bytes) !== sha256) return unstable();
   const pdf = await extractPdf(read.bytes, { range, consume: true });

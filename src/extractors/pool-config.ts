@@ -9,6 +9,7 @@ export type PoolConfig = {
   taskTimeoutMs: number;
   maxWorkerMemoryMb: number;
   sampleIntervalMs: number;
+  idleMs: number;
   split: SplitRule | undefined;
   limits: ExtractLimits;
 };
@@ -24,6 +25,7 @@ export function normaliseOptions(options: ExtractorPoolOptions): Readonly<PoolCo
     taskTimeoutMs: positive('taskTimeoutMs', options.taskTimeoutMs, 60_000),
     maxWorkerMemoryMb: positive('maxWorkerMemoryMb', options.maxWorkerMemoryMb, 1024),
     sampleIntervalMs: positive('sampleIntervalMs', options.sampleIntervalMs, 50),
+    idleMs: positive('idleSeconds', options.idleSeconds, 30) * 1000,
     split:
       options.pdfSplit === false
         ? undefined

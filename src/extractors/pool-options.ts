@@ -13,5 +13,6 @@ export function poolOptionsFromConfig(config: {
     maxWorkerMemoryMb: config.extraction.maxWorkerMemoryMb,
     maxUncompressedBytes: config.extraction.maxDocxUncompressedBytes,
     maxZipEntries: config.extraction.maxDocxEntries,
+    idleSeconds: config.extraction.idleSeconds,
   };
 }

@@ -5,26 +5,29 @@
  * worker is replaced, and the other tasks carry on. Child processes rather than worker threads
  * because only a process can be killed mid-parse with its native memory reclaimed.
  *
- * A large PDF is extracted page-parallel: the worker that opens it answers with a plan (page
- * count, hash) instead of text, and its page ranges go to the front of the queue, one per idle
- * worker. Each part has the same time and memory bounds as a file; the first failing part fails
- * the file with its reason. The parts' texts are joined and normalised here, in page order.
+ * Workers are lean: they start when work is queued (up to `workers`), and exit after `idleSeconds`
+ * without work. A worker that fails to start is logged with its stderr and further starts back
+ * off (1 s → 1 min); while no worker runs, queued files are answered WORKER_UNAVAILABLE.
+ *
+ * The parts: pool-spawn (a process and its events), pool-supervise (bounds, crashes, idling,
+ * start backoff), pool-dispatch (the queue, PDF page-range splitting).
  */
-import type { ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
-import { formatBytes } from './detect.js';
-import { reject, type Extraction, type ExtractLimits, type ExtractOptions, type Extractor, type Rejected } from './extraction.js';
-import type { PdfRange } from './pdf.js';
-import { isSplitPlan, joinParts, partFailure, planRanges, type PdfPartResult, type PdfSplitPlan, type SplitRule } from './pdf-split.js';
+import { reject, type Extraction, type ExtractLimits, type ExtractOptions, type Extractor } from './extraction.js';
+import type { SplitRule } from './pdf-split.js';
 import { definedOnly, normaliseOptions } from './pool-config.js';
-import { readRssBytes } from './process-memory.js';
-import { changedSince } from './read-once.js';
-import { forkWorker } from './worker-process.js';
-import { isWorkerMessage, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
+import { Dispatcher } from './pool-dispatch.js';
+import { hasExited, spawnWorker } from './pool-spawn.js';
+import { crashVerdict, settle, Supervisor } from './pool-supervise.js';
+import { PoolClosedError, type PoolStats, type WorkerSlot } from './pool-types.js';
+import { forkWorker, type ForkWorker } from './worker-process.js';
+import type { WorkerMessage } from './worker-protocol.js';
+
+export { PoolClosedError, type PoolStats } from './pool-types.js';
 
 export type ExtractorPoolOptions = Partial<ExtractLimits> & {
-  /** Worker processes; default one per core. */
+  /** Most worker processes at once; default one per core. */
   workers?: number;
   /** Per-file time limit, default 60 s. */
   taskTimeoutMs?: number;
@@ -32,270 +35,146 @@ export type ExtractorPoolOptions = Partial<ExtractLimits> & {
   maxWorkerMemoryMb?: number;
   /** How often a busy worker's RSS is sampled, default 50 ms. */
   sampleIntervalMs?: number;
+  /** A worker without work exits after this long, default 30 s. */
+  idleSeconds?: number;
   /**
-   * Which PDFs are extracted page-parallel across idle workers (default ≥ 2 MiB and ≥ 50 pages);
+   * Which PDFs are extracted page-parallel across workers (default ≥ 2 MiB and ≥ 50 pages);
    * false turns it off. Never with one worker.
    */
   pdfSplit?: Partial<SplitRule> | false;
   log: Logger;
   clock?: Clock;
-};
-
-export type PoolStats = {
-  peakWorkerRssBytes: number;
-  workersStarted: number;
-  /** Tasks sent to workers: one per file, plus one per part of a split PDF. */
-  tasks: number;
-  /** PDFs extracted page-parallel. */
-  splitFiles: number;
+  /** How a worker process is started (default: fork worker.js with an empty environment). */
+  fork?: ForkWorker;
 };
 
 export type ExtractorPool = Extractor & {
   close(): Promise<void>;
   stats(): PoolStats;
+  /** Worker processes alive now (starting, ready or busy). */
+  workerPids(): number[];
   [Symbol.asyncDispose](): Promise<void>;
 };
-
-type Job = { type: 'extract'; split?: SplitRule } | { type: 'extract-part'; range: PdfRange; sha256: string };
-type Reply = Extraction | PdfSplitPlan | PdfPartResult;
-type Settled = { reply: Reply; warnings: string[] };
-
-type Task = {
-  id: number;
-  path: string;
-  limits: ExtractLimits;
-  job: Job;
-  resolve: (settled: Settled) => void;
-  reject: (error: Error) => void;
-};
-
-type Slot = { child: ChildProcess; ready: boolean; dying?: boolean; task?: Task; settled?: boolean; stderrTail: string; abort?: AbortController };
-
-export class PoolClosedError extends Error {
-  readonly code = 'POOL_CLOSED';
-  constructor() {
-    super('the extractor pool is closed');
-  }
-}
 
 export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPool {
   const config = normaliseOptions(options);
   const log = options.log.child({ component: 'extractors' });
   const clock = options.clock ?? systemClock;
-  const queue: Task[] = [];
-  const slots = new Set<Slot>();
-  let nextId = 1;
+  const fork = options.fork ?? forkWorker;
+  const slots = new Set<WorkerSlot>();
+  const stats: PoolStats = { peakWorkerRssBytes: 0, workersStarted: 0, startFailures: 0, idleExits: 0, tasks: 0, splitFiles: 0 };
+  const supervisor = new Supervisor({ config, clock, log, stats });
   let closed = false;
-  const stats: PoolStats = { peakWorkerRssBytes: 0, workersStarted: 0, tasks: 0, splitFiles: 0 };
+  let lastStartFailure = '';
+
+  const dispatcher: Dispatcher = new Dispatcher({
+    config,
+    slots,
+    stats,
+    log,
+    started: (slot, task) => void supervisor.watch(slot, task),
+    demand: () => grow(),
+  });
 
   const spawn = (): void => {
-    const slot: Slot = { child: forkWorker(config.maxWorkerMemoryMb), ready: false, stderrTail: '' };
     stats.workersStarted++;
-    slots.add(slot);
-    slot.child.stderr?.on('data', (chunk: Buffer) => {
-      slot.stderrTail = (slot.stderrTail + chunk.toString('utf8')).slice(-4096);
-    });
-    slot.child.stdout?.resume();
-    slot.child.on('message', (message: unknown) => {
-      if (isWorkerMessage(message)) onMessage(slot, message);
-    });
-    slot.child.on('exit', (code, signal) => onExit(slot, code, signal));
-    slot.child.on('error', (error) => log.warn({ err: error }, 'extractor worker error'));
+    slots.add(spawnWorker(fork, config.maxWorkerMemoryMb, { onMessage, onExit }, log));
   };
 
-  const onMessage = (slot: Slot, message: WorkerMessage): void => {
+  /** Starts workers for queued work nobody free can take, within `workers` and the start backoff. */
+  const grow = (): void => {
+    if (closed) return;
+    const live = [...slots].filter((s) => s.state !== 'dying');
+    const free = live.filter((s) => !s.task).length;
+    const wanted = Math.min(config.workers - live.length, dispatcher.queue.length - free);
+    if (wanted <= 0) return;
+    if (!supervisor.startsBlocked()) {
+      for (let i = 0; i < wanted; i++) spawn();
+    } else if (live.length === 0) {
+      dispatcher.answerQueued(
+        reject('WORKER_UNAVAILABLE', `no extraction worker could start (${lastStartFailure}); check the installation (node version, npm ci) and the log; the file is examined again on a later pass`),
+      );
+    }
+  };
+
+  const idleOrNext = (slot: WorkerSlot): void => {
+    dispatcher.dispatch();
+    if (!slot.task && slot.state === 'ready') supervisor.idle(slot, retire);
+  };
+
+  const retire = (slot: WorkerSlot): void => {
+    stats.idleExits++;
+    slot.state = 'dying';
+    slot.child.kill('SIGTERM');
+  };
+
+  const onMessage = (slot: WorkerSlot, message: WorkerMessage): void => {
     if (message.type === 'ready') {
-      slot.ready = true;
-      dispatch();
-      return;
+      if (slot.state !== 'starting') return;
+      slot.state = 'ready';
+      supervisor.startSucceeded();
+      return idleOrNext(slot);
     }
     const task = slot.task;
     if (!task || task.id !== message.id || slot.settled) return;
     if (message.warnings.length) log.debug({ path: task.path, warnings: message.warnings }, 'parser warnings');
-    finish(slot, message.type === 'result' ? message.extraction : message.part, message.warnings);
-    dispatch();
+    settle(slot, message.type === 'result' ? message.extraction : message.part, message.warnings);
+    idleOrNext(slot);
   };
 
-  const finish = (slot: Slot, reply: Reply, warnings: string[] = []): void => {
-    const task = slot.task;
-    if (!task || slot.settled) return;
-    slot.settled = true;
-    slot.abort?.abort();
-    slot.task = undefined;
-    task.resolve({ reply, warnings });
-  };
-
-  /** Kills a worker for a reason that belongs to its current file; a fresh worker replaces it. */
-  const fail = (slot: Slot, rejected: Rejected): void => {
-    log.warn({ path: slot.task?.path, reason: rejected.reason }, 'extractor worker killed');
-    finish(slot, rejected);
-    // Out of rotation now: the exit event comes later, and no task may land on a dying worker.
-    slot.ready = false;
-    slot.dying = true;
-    slot.child.kill('SIGKILL');
-  };
-
-  const onExit = (slot: Slot, code: number | null, signal: NodeJS.Signals | null): void => {
+  const onExit = (slot: WorkerSlot, code: number | null, signal: NodeJS.Signals | null): void => {
     slots.delete(slot);
+    slot.idle?.abort();
+    if (slot.state === 'starting' && !closed) startFailed(slot, code, signal);
     if (slot.task && !slot.settled) {
-      const oom = /heap out of memory|Reached heap limit|Allocation failed/i.test(slot.stderrTail);
-      log.warn({ path: slot.task.path, code, signal, oom }, 'extractor worker died');
-      finish(
-        slot,
-        reject(
-          'TOO_COMPLEX',
-          oom
-            ? `parsing it exhausted the worker's memory limit (${config.maxWorkerMemoryMb} MiB); simplify or split the document`
-            : `the parser crashed on it (exit ${code ?? signal}); re-save or simplify the document`,
-        ),
-      );
+      log.warn({ path: slot.task.path, code, signal }, 'extractor worker died');
+      settle(slot, crashVerdict(slot, code, signal, config.maxWorkerMemoryMb));
     }
     if (!closed) {
-      spawn();
-      dispatch();
+      dispatcher.dispatch();
+      grow();
     }
   };
 
-  const watch = async (slot: Slot, task: Task): Promise<void> => {
-    const controller = new AbortController();
-    slot.abort = controller;
-    const deadline = clock.now() + config.taskTimeoutMs;
-    const bound = config.maxWorkerMemoryMb * 1024 * 1024;
-    try {
-      while (slot.task === task && !slot.settled) {
-        await clock.sleep(config.sampleIntervalMs, controller.signal);
-        if (slot.task !== task || slot.settled) return;
-        const rss = slot.child.pid ? await readRssBytes(slot.child.pid) : undefined;
-        if (rss !== undefined) stats.peakWorkerRssBytes = Math.max(stats.peakWorkerRssBytes, rss);
-        if (slot.task !== task || slot.settled) return;
-        if (rss !== undefined && rss > bound) {
-          fail(slot, reject('TOO_COMPLEX', `parsing it used more than ${formatBytes(bound)} of memory (limit maxWorkerMemoryMb); simplify or split the document`));
-        } else if (clock.now() >= deadline) {
-          fail(slot, reject('TIMEOUT', `parsing it took longer than ${config.taskTimeoutMs / 1000} s (limit taskTimeoutMs); simplify or split the document`));
-        }
-      }
-    } catch {
-      // Aborted: the task finished first.
-    }
+  const startFailed = (slot: WorkerSlot, code: number | null, signal: NodeJS.Signals | null): void => {
+    stats.startFailures++;
+    const retryInMs = supervisor.startFailed();
+    const stderr = slot.stderrTail.trim();
+    const lastLine = stderr.split('\n').pop()?.slice(0, 200) ?? '';
+    lastStartFailure = `exit ${code ?? signal ?? 'before start'}${lastLine ? `: ${lastLine}` : ''}`;
+    log.error({ code, signal, stderr: stderr.slice(-2000), retryInMs }, 'extraction worker failed to start; next start after a backoff');
   };
-
-  const dispatch = (): void => {
-    for (const slot of slots) {
-      if (queue.length === 0) return;
-      if (!slot.ready || slot.task || !slot.child.connected) continue;
-      const task = queue.shift() as Task;
-      slot.task = task;
-      slot.settled = false;
-      stats.tasks++;
-      const message: TaskMessage = { id: task.id, path: task.path, limits: task.limits, ...task.job };
-      slot.child.send(message);
-      void watch(slot, task);
-    }
-  };
-
-  /** Free workers, counting those still starting: they take queued parts as soon as they are ready. */
-  const idleWorkers = (): number => [...slots].filter((s) => !s.task && !s.dying && s.child.connected).length;
-
-  const newTask = (path: string, limits: ExtractLimits, job: Job): { task: Task; settled: Promise<Settled> } => {
-    let task!: Task;
-    const settled = new Promise<Settled>((resolve, rejectTask) => {
-      task = { id: nextId++, path, limits, job, resolve, reject: rejectTask };
-    });
-    return { task, settled };
-  };
-
-  const extractWhole = async (path: string, limits: ExtractLimits): Promise<Extraction> => {
-    const split = config.split && config.workers > 1 ? config.split : undefined;
-    const { task, settled } = newTask(path, limits, { type: 'extract', ...(split ? { split } : {}) });
-    queue.push(task);
-    dispatch();
-    const { reply, warnings } = await settled;
-    if (isSplitPlan(reply)) return extractSplit(path, limits, reply, warnings);
-    const extraction = reply as Extraction;
-    return warnings.length ? { ...extraction, warnings: [...(extraction.warnings ?? []), ...warnings] } : extraction;
-  };
-
-  /** The parts go first in the queue: their file is already under way. */
-  const extractSplit = async (path: string, limits: ExtractLimits, plan: PdfSplitPlan, warnings: string[]): Promise<Extraction> => {
-    stats.splitFiles++;
-    const ranges = planRanges(plan.pages, Math.max(1, idleWorkers()));
-    const parts = ranges.map((range) => newTask(path, limits, { type: 'extract-part', range, sha256: plan.sha256 }));
-    queue.unshift(...parts.map((p) => p.task));
-    dispatch();
-    log.debug({ path, pages: plan.pages, parts: ranges.length }, 'pdf split across workers');
-    const texts = await allPartsOrFirstFailure(parts.map((p) => p.settled), warnings);
-    if (!Array.isArray(texts)) {
-      // Parts still queued would be wasted work; running ones finish within their own bounds.
-      for (const { task } of parts) {
-        const at = queue.indexOf(task);
-        if (at >= 0) queue.splice(at, 1);
-      }
-      return partFailure(plan, texts);
-    }
-    const unstable = await changedSince(path, plan.identity);
-    return unstable ?? joinParts(plan, texts, warnings);
-  };
-
-  for (let i = 0; i < config.workers; i++) spawn();
-
-  const allPartsOrFirstFailure = (settled: Promise<Settled>[], warnings: string[]): Promise<string[] | PdfPartResult & { ok: false }> =>
-    new Promise((resolve, rejectAll) => {
-      const texts: string[] = [];
-      let left = settled.length;
-      let done = false;
-      settled.forEach((promise, i) => {
-        promise.then(
-          ({ reply, warnings: more }) => {
-            if (done) return;
-            const part = reply as PdfPartResult;
-            if (!part.ok) {
-              done = true;
-              return resolve(part);
-            }
-            texts[i] = part.text;
-            for (const w of more) if (!warnings.includes(w)) warnings.push(w);
-            if (--left === 0) {
-              done = true;
-              resolve(texts);
-            }
-          },
-          (error: Error) => {
-            if (!done) rejectAll(error);
-            done = true;
-          },
-        );
-      });
-    });
 
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    for (const task of queue.splice(0)) task.reject(new PoolClosedError());
-    for (const slot of slots) {
+    dispatcher.failQueued(new PoolClosedError());
+    const exits = [...slots].map((slot) => {
+      slot.idle?.abort();
       if (slot.task && !slot.settled) {
         slot.settled = true;
         slot.abort?.abort();
         slot.task.reject(new PoolClosedError());
       }
-    }
-    const exits = [...slots].map(
-      (slot) =>
-        new Promise<void>((resolve) => {
-          if (slot.child.exitCode !== null || slot.child.signalCode !== null) return resolve();
-          slot.child.once('exit', () => resolve());
-          slot.child.kill('SIGKILL');
-        }),
-    );
+      return new Promise<void>((resolve) => {
+        if (hasExited(slot) || slot.child.pid === undefined) return resolve();
+        slot.child.once('exit', () => resolve());
+        slot.state = 'dying';
+        slot.child.kill('SIGKILL');
+      });
+    });
     await Promise.all(exits);
   };
 
   return {
     extract(path: string, opts?: ExtractOptions): Promise<Extraction> {
       if (closed) return Promise.reject(new PoolClosedError());
-      return extractWhole(path, { ...config.limits, ...definedOnly(opts) });
+      const { expected, ...limits } = opts ?? {};
+      return dispatcher.extract({ path, limits: { ...config.limits, ...definedOnly(limits) }, expected });
     },
     close,
     stats: () => ({ ...stats }),
+    workerPids: () => [...slots].flatMap((s) => (s.child.pid !== undefined && !hasExited(s) ? [s.child.pid] : [])),
     [Symbol.asyncDispose]: close,
   };
 }

@@ -2,12 +2,13 @@
 import type { Extraction, ExtractLimits } from './extraction.js';
 import type { PdfRange } from './pdf.js';
 import type { PdfPartResult, PdfSplitPlan, SplitRule } from './pdf-split.js';
+import type { ExpectedFile } from './read-once.js';
 
 export type TaskMessage =
   /** A whole file; with `split`, a large PDF may come back as a plan instead of text. */
-  | { type: 'extract'; id: number; path: string; limits: ExtractLimits; split?: SplitRule }
+  | { type: 'extract'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; split?: SplitRule }
   /** One page range of a planned PDF; `sha256` is the planned file's, to catch a changed file. */
-  | { type: 'extract-part'; id: number; path: string; limits: ExtractLimits; range: PdfRange; sha256: string };
+  | { type: 'extract-part'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; range: PdfRange; sha256: string };
 
 export type WorkerMessage =
   | { type: 'ready' }

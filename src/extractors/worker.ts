@@ -30,11 +30,11 @@ function send(message: WorkerMessage): void {
 async function handle(task: TaskMessage): Promise<void> {
   captured = [];
   if (task.type === 'extract-part') {
-    const part = await guarded(() => extractPdfPart(task.path, task.range, task.sha256, task.limits.maxFileBytes));
+    const part = await guarded(() => extractPdfPart(task.path, task.range, task.sha256, task.limits.maxFileBytes, task.expected));
     send({ type: 'part-result', id: task.id, part, warnings: warnings() });
     return;
   }
-  const extraction = await guarded(() => extractFileOrSplit(task.path, task.limits, task.split));
+  const extraction = await guarded(() => extractFileOrSplit(task.path, task.limits, task.split, {}, task.expected));
   send({ type: 'result', id: task.id, extraction, warnings: warnings() });
 }
 

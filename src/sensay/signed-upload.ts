@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { Transform, pipeline, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -16,7 +16,8 @@ import type { UploadFileOptions, UploadResult } from './types.js';
  * PUT a file's bytes to a signed storage URL. The URL is a bearer credential for one object on
  * another origin: it gets no Sensay header at all (no secret, no API version, no user id), no
  * redirect is followed, and its query string (the token) never appears in logs or errors.
- * The PUT is idempotent, so transient failures are retried; the file is re-read for each attempt.
+ * The PUT is idempotent, so transient failures are retried; the file is re-read for each attempt
+ * (from the caller's open descriptor when it gives one, so a file swapped in is never sent).
  */
 
 export interface SignedUploadDeps {
@@ -40,7 +41,7 @@ export async function uploadToSignedUrl(
 
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted();
-    const size = await fileSize(filePath, where);
+    const size = await fileSize(options.handle ?? filePath, where);
     if (options.expectedSize !== undefined && size !== options.expectedSize) {
       throw new SensayApiError({
         ...where,
@@ -49,7 +50,7 @@ export async function uploadToSignedUrl(
       });
     }
 
-    const body = hashingReadStream(filePath);
+    const body = hashingReadStream(options.handle ?? filePath);
     const result = await sendHttp({
       dispatcher: deps.dispatcher,
       method: 'PUT',
@@ -115,10 +116,10 @@ export function parseStorageUrl(text: string, method: 'GET' | 'PUT', what: strin
   return url;
 }
 
-async function fileSize(filePath: string, where: { method: string; path: string }): Promise<number> {
+async function fileSize(file: string | FileHandle, where: { method: string; path: string }): Promise<number> {
   try {
-    const info = await stat(filePath);
-    if (!info.isFile()) throw Object.assign(new Error(`${filePath} is not a regular file`), { code: 'EISDIR' });
+    const info = typeof file === 'string' ? await stat(file) : await file.stat();
+    if (!info.isFile()) throw Object.assign(new Error('the upload source is not a regular file'), { code: 'EISDIR' });
     return info.size;
   } catch (cause) {
     throw new SensayApiError({ ...where, code: 'FILE_UNREADABLE', message: errorMessage(cause), cause });
@@ -135,8 +136,11 @@ function httpUploadError(where: { method: string; path: string }, status: number
   return new SensayApiError({ ...data, code: generic ? code : 'UPLOAD_REJECTED' });
 }
 
-/** The file as a stream, hashing and counting exactly the bytes handed to the socket. */
-function hashingReadStream(filePath: string): { stream: Readable; bytes: () => number; sha256: () => string } {
+/**
+ * The file as a stream, hashing and counting exactly the bytes handed to the socket. An open
+ * descriptor is read from its start each attempt and left open (its owner closes it).
+ */
+function hashingReadStream(file: string | FileHandle): { stream: Readable; bytes: () => number; sha256: () => string } {
   const hash = createHash('sha256');
   let bytes = 0;
   const hasher = new Transform({
@@ -147,6 +151,7 @@ function hashingReadStream(filePath: string): { stream: Readable; bytes: () => n
     },
   });
   // pipeline() forwards a read error (file vanished, EIO) to the stream undici is consuming.
-  const stream = pipeline(createReadStream(filePath), hasher, () => {});
+  const source = typeof file === 'string' ? createReadStream(file) : file.createReadStream({ start: 0, autoClose: false });
+  const stream = pipeline(source, hasher, () => {});
   return { stream, bytes: () => bytes, sha256: () => hash.digest('hex') };
 }

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { paths } from './generated/api.js';
 import type { SensayApiError } from './errors.js';
 
@@ -71,6 +72,11 @@ export type MediaGroup = FileTypesBody['mediaGroups'][number];
 export interface UploadFileOptions {
   /** The size extraction saw; a different size on disk now means the file changed: no upload. */
   expectedSize?: number;
+  /**
+   * Stream from this open descriptor (checked by the caller to be the scanned file) instead of
+   * opening the path: a file swapped in under the path is never read. The caller closes it.
+   */
+  handle?: FileHandle;
   signal?: AbortSignal;
 }
 

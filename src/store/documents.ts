@@ -45,6 +45,17 @@ export interface FileVersion {
   sha256: string | null;
   textHash: string | null;
   warnings: string[];
+  /** Device and inode of the file the scan `lstat`ed; an upload streams only from that file. */
+  dev?: number | null;
+  ino?: number | null;
+}
+
+/** A new size/mtime (and, when known, device/inode) for the same content. */
+export interface StatRefresh {
+  size: number;
+  mtimeMs: number;
+  dev?: number | null;
+  ino?: number | null;
 }
 
 export interface DocumentRecord {
@@ -79,6 +90,9 @@ export interface DocumentRecord {
   stateSince: number;
   /** When a queued retry may run (after a recreate backoff or a refused create). */
   nextAttemptAt: number | null;
+  /** Device and inode the scan saw for this version; null when not recorded. */
+  dev?: number | null;
+  ino?: number | null;
 }
 
 export interface ScannedFile {

@@ -23,6 +23,7 @@ import type {
   RenameResult,
   RequeueAfterErrorInput,
   ScannedFile,
+  StatRefresh,
   TransitionResult,
   UpsertScannedResult,
 } from './documents.js';
@@ -81,7 +82,7 @@ export interface Store extends AsyncDisposable {
     now: number,
   ): Promise<TransitionResult>;
   /** Records a new size/mtime for the same content (a touch), so the next scan skips it. No event. */
-  refreshStat(documentId: number, stat: { size: number; mtimeMs: number }, now: number): Promise<TransitionResult>;
+  refreshStat(documentId: number, stat: StatRefresh, now: number): Promise<TransitionResult>;
   /** → duplicate of another document of the same replica. Refused while it holds an entry. */
   markDuplicate(documentId: number, duplicateOf: number, version: FileVersion, now: number): Promise<TransitionResult>;
   /**

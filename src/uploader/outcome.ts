@@ -29,7 +29,16 @@ export type UploadOutcome =
   /** The document moved under us (deleted, re-queued by a scan); nothing of ours is left behind. */
   | { outcome: 'abandoned'; detail: string };
 
-export type ReleaseReason = 'changed' | 'ambiguous' | 'upload-failed' | 'budget' | 'no-source' | 'outage' | 'misconfigured';
+/** `unstable`: the path no longer opens the scanned file (a link or another inode swapped in). */
+export type ReleaseReason =
+  | 'changed'
+  | 'unstable'
+  | 'ambiguous'
+  | 'upload-failed'
+  | 'budget'
+  | 'no-source'
+  | 'outage'
+  | 'misconfigured';
 
 export function lastErrorOf(error: SensayApiError, step?: UploadStep): LastError {
   const last: LastError = { message: error.message, code: error.code };

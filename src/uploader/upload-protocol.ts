@@ -6,10 +6,10 @@ import { afterCreateOutage } from './create-outage.js';
 import { handleCreateRefusal } from './create-refusal.js';
 import { attemptLimitsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { afterFailedAttempt } from './failed-attempt.js';
-import { fingerprintFile } from './file-fingerprint.js';
 import { abandon, discard, guard, leaseLost, refundSlot, release, step, type HeldUpload } from './held-upload.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { lastErrorOf, type ReleaseReason, type UploadOutcome } from './outcome.js';
+import { openVerified, scannedIdentity } from './verified-file.js';
 import { reconcileClaim } from './reconcile.js';
 import { indexSources } from './source-index.js';
 
@@ -99,7 +99,7 @@ async function prepareCreate(deps: UploaderDeps, document: DocumentRecord): Prom
   if (!source || path === null) return 'no-source';
   const title = index.titleOf(document);
   if (source.mode === 'text') {
-    const extracted = await deps.extractor.extract(path);
+    const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(document) });
     if (!extracted.ok || extracted.textHash !== document.textHash) return 'changed';
     return { input: { title, text: extracted.text }, path, mode: 'text' };
   }
@@ -138,17 +138,21 @@ async function putBytes(
     return afterFailedAttempt(deps, log, held, reason, error);
   };
   if (signedURL === undefined) return giveUp('upload-failed', { message: 'the create answered without a signed upload URL', code: 'NO_SIGNED_URL', step: 'upload' });
-  // Never PUT a half-written file: the bytes must be the version that was extracted.
-  if (!(await unchanged(path, document))) return giveUp('changed', { message: 'file changed since extraction', code: 'CHANGED', step: 'upload' });
+  // Never PUT a half-written file, a link or a file swapped in: the bytes must be the version that
+  // was scanned and extracted, streamed from the very descriptor that was checked.
+  const file = await openVerified(path, document);
+  if (!file.ok) return giveUp(file.reason === 'UNSTABLE' ? 'unstable' : 'changed', { message: `${file.reason}: ${file.detail}`, code: file.reason, step: 'upload' });
   let sent;
   try {
     await held.keeper.ensureHeld();
-    const pending = deps.api.uploadFile(signedURL, path, { expectedSize: document.size });
+    const pending = deps.api.uploadFile(signedURL, path, { expectedSize: document.size, handle: file.handle });
     await step(deps, held, 'upload-sent');
     sent = await pending;
   } catch (error) {
     if (!(error instanceof SensayApiError)) throw error;
     return giveUp(error.code === 'FILE_CHANGED' ? 'changed' : 'upload-failed', lastErrorOf(error, 'upload'));
+  } finally {
+    await file.close();
   }
   if (sent.sha256 !== document.sha256) return giveUp('changed', { message: 'bytes sent differ from the extracted version', code: 'CHANGED', step: 'upload' });
   await step(deps, held, 'upload-done');
@@ -156,8 +160,9 @@ async function putBytes(
 }
 
 async function unchanged(path: string, document: DocumentRecord): Promise<boolean> {
-  const now = await fingerprintFile(path);
-  return now.ok && now.size === document.size && now.sha256 === document.sha256;
+  const file = await openVerified(path, document);
+  if (file.ok) await file.close();
+  return file.ok;
 }
 
 /** The file is not the version that was extracted, before any create: the next scan re-plans; no slot spent. */

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 export interface KnownStat {
   readonly size: number;
   readonly mtimeMs: number;
+  /** When recorded: another inode under the path (a file renamed into place) is a change too. */
+  readonly ino?: number | null | undefined;
 }
 
 export interface ScanOptions {
@@ -23,7 +25,10 @@ export interface FoundFile {
   readonly absPath: string;
   readonly size: number;
   readonly mtimeMs: number;
-  /** True when `known` has no entry for the path, or its size or mtime differ (exact compare). */
+  /** Device and inode as `lstat` saw them: extraction and upload open only this very file. */
+  readonly dev: number;
+  readonly ino: number;
+  /** True when `known` has no entry for the path, or its size, mtime or inode differ (exact compare). */
   readonly changed: boolean;
 }
 

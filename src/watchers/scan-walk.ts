@@ -51,6 +51,7 @@ export function walkSource(options: WalkOptions): Promise<WalkOutcome> {
 }
 
 const VANISHED = new Set(['ENOENT', 'ENOTDIR']);
+const inodeMoved = (before: KnownStat, stats: Stats) => before.ino !== undefined && before.ino !== null && before.ino !== stats.ino;
 const isVanished = (err: unknown) => VANISHED.has(errorCode(err) ?? '');
 
 class Walk {
@@ -125,7 +126,9 @@ class Walk {
       absPath: file.abs,
       size: stats.size,
       mtimeMs: stats.mtimeMs,
-      changed: before === undefined || before.size !== stats.size || before.mtimeMs !== stats.mtimeMs,
+      dev: stats.dev,
+      ino: stats.ino,
+      changed: before === undefined || before.size !== stats.size || before.mtimeMs !== stats.mtimeMs || inodeMoved(before, stats),
     });
   }
 

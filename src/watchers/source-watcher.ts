@@ -19,6 +19,7 @@ import type { SourceConfig } from '../config/types.js';
 import { createChangeBatcher, type ChangeBatcher } from './change-batcher.js';
 import type { ChangeEvent } from './change-event.js';
 import { watchSource, type ChokidarSource } from './chokidar-source.js';
+import { watchFolders } from './folder-watch-source.js';
 import type { WatchError } from './errors.js';
 import { EventStream } from './event-stream.js';
 
@@ -79,7 +80,8 @@ export class SourceWatcher extends EventEmitter<SourceWatcherEvents> implements 
 
     for (const source of options.sources) {
       this.#watchers.push(
-        watchSource({
+        // Native watching: one watch per folder (chokidar's per-file watches cost ~12 KB a file).
+        (options.usePolling === true ? watchSource : watchFolders)({
           source,
           awaitWriteFinishMs,
           usePolling: options.usePolling ?? false,

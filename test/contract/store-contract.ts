@@ -5,6 +5,7 @@ import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
 import { fencingContract } from './store-contract-fencing.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
+import { fileIdentityContract } from './store-contract-identity.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
 
@@ -40,6 +41,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     fencingContract(current);
     budgetContract(current);
     adoptionContract(current);
+    fileIdentityContract(current);
     eventAndMetaContract(current);
   });
 }

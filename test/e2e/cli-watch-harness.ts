@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { BUILT_CLI, PROJECT_ROOT } from '../support/run-cli.js';
 
 export interface LiveCli {
+  readonly pid: number;
   readonly stdout: () => string;
   readonly stderr: () => string;
   /** Resolves once `check` holds (polled every 50 ms); rejects with the output after `timeoutMs`. */
@@ -37,6 +38,7 @@ export function spawnCli(args: string[], env: Record<string, string>, options: {
   let done = false;
   void exited.then(() => (done = true));
   return {
+    pid: child.pid ?? -1,
     stdout: () => stdout,
     stderr: () => stderr,
     async until(what, check, timeoutMs = 15_000) {

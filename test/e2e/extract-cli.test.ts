@@ -13,7 +13,8 @@ function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, isTTY: false, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
 }
 
-describe('sensay-ingest extract', () => {
+// Each test starts its own workers from the TypeScript sources: slow on a loaded machine.
+describe('sensay-ingest extract', { timeout: 120_000 }, () => {
   it('prints one JSON array in argument order and exits 1 when any file is rejected', async () => {
     const io = capture();
     const files = [fx('text.pdf'), fx('encrypted.pdf'), fx('cp1251.txt'), fx('docx-named.pdf')];

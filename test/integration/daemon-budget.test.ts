@@ -6,10 +6,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { createDaemon } from '../../src/engine/daemon.js';
-import { createExtractorPool } from '../../src/extractors/pool.js';
 import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
+import { warmPool } from '../support/warm-pool.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
 
@@ -39,9 +39,9 @@ beforeEach(async () => {
     maxRetryAfterMs: 1,
     timeoutMs: 5_000,
   });
-  const extractor = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
+  const extractor = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'daemon-test:1:bbbbbb' });
-});
+}, 120_000);
 
 afterEach(async () => {
   stop.abort();

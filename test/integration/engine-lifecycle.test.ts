@@ -4,11 +4,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Clock } from '../../src/clock/clock.js';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { runSync } from '../../src/engine/sync-run.js';
-import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
+import type { ExtractorPool } from '../../src/extractors/pool.js';
 import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type SimEntry, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock, flushMicrotasks } from '../support/fake-clock.js';
+import { warmPool } from '../support/warm-pool.js';
 import { makeEngineFolder, silentLog, writeMixedFolder, type EngineFolder } from './engine-harness.js';
 
 let pool: ExtractorPool;
@@ -18,9 +19,9 @@ let sim: Simulator;
 let store: SqliteStore;
 let engine: Engine;
 
-beforeAll(() => {
-  pool = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-});
+beforeAll(async () => {
+  pool = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
+}, 120_000);
 afterAll(async () => {
   await pool.close();
 });

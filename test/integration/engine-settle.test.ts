@@ -6,10 +6,11 @@
 import { appendFile, stat, utimes } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dryRunJson, presentDryRun } from '../../src/cli/present/sync-report.js';
-import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
+import type { ExtractorPool } from '../../src/extractors/pool.js';
 import { runSyncPass } from '../../src/engine/sync-pass.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { warmPool } from '../support/warm-pool.js';
 import { makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
 
 const SETTLE_MS = 2000;
@@ -18,9 +19,9 @@ let pool: ExtractorPool;
 let folder: EngineFolder;
 let store: SqliteStore;
 
-beforeAll(() => {
-  pool = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-});
+beforeAll(async () => {
+  pool = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
+}, 120_000);
 afterAll(async () => {
   await pool.close();
 });

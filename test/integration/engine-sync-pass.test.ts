@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
+import type { ExtractorPool } from '../../src/extractors/pool.js';
 import { runSyncPass } from '../../src/engine/sync-pass.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { warmPool } from '../support/warm-pool.js';
 import { makeEngineFolder, silentLog, writeMixedFolder, type EngineFolder } from './engine-harness.js';
 
 let pool: ExtractorPool;
@@ -13,9 +14,9 @@ let folder: EngineFolder;
 let store: SqliteStore;
 let clock: FakeClock;
 
-beforeAll(() => {
-  pool = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-});
+beforeAll(async () => {
+  pool = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
+}, 120_000);
 afterAll(async () => {
   await pool.close();
 });

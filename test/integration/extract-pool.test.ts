@@ -167,7 +167,8 @@ describe('isolation', () => {
     } finally {
       await strict.close();
     }
-  });
+    // Two workers start one after the other (the second on demand): slow on a loaded machine.
+  }, 90_000);
 
   it('kills a worker above its memory bound with TOO_COMPLEX while other tasks finish', async () => {
     // An idle worker running TS sources through tsx sits near 330 MB; this page inflates to 768 MiB.

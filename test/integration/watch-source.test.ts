@@ -124,6 +124,19 @@ describe.each(modes)('createSourceWatcher ($mode)', ({ usePolling }) => {
     expect(eventsFor('there.md')).toEqual([{ type: 'remove', source: 'drop', relPath: 'there.md', absPath: join(root, 'there.md') }]);
   });
 
+  it('reports the files of a removed folder as removes', async () => {
+    await mkdir(join(root, 'old', 'deep'), { recursive: true });
+    await writeFile(join(root, 'old', 'a.md'), 'a');
+    await writeFile(join(root, 'old', 'deep', 'b.md'), 'b');
+    await start();
+
+    await rm(join(root, 'old'), { recursive: true });
+    await waitFor(() => eventsFor('old/a.md').length > 0 && eventsFor('old/deep/b.md').length > 0, 'the removes under old/');
+
+    expect(eventsFor('old/a.md')).toMatchObject([{ type: 'remove' }]);
+    expect(eventsFor('old/deep/b.md')).toMatchObject([{ type: 'remove' }]);
+  });
+
   it('reports a file moved into place from a hidden temporary name (rsync-style) once', async () => {
     await start();
 

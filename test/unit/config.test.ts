@@ -64,6 +64,7 @@ describe('loadConfig: defaults', () => {
       maxWorkerMemoryMb: 1024,
       maxDocxUncompressedBytes: 536_870_912,
       maxDocxEntries: 10_000,
+      idleSeconds: 30,
     });
     expect(config.daemon).toEqual({ port: 0, host: '127.0.0.1', awaitWriteFinishMs: 2000, rescanMinutes: 10 });
     expect(config.sources).toEqual([

@@ -138,6 +138,16 @@ describe('planner: new, unchanged and changed files', () => {
     expect(lines(result)).toEqual(['none a.md UNSTABLE', 'none new.md UNSTABLE']);
     expect(result.rejected).toEqual([]);
   });
+
+  it('leaves files for a later scan when no extraction worker could start (not a verdict on the file)', () => {
+    const doc = known(1, 'a.md', 'alpha');
+    const result = planFor({
+      files: [rejectedFile('a.md', 'WORKER_UNAVAILABLE', { size: 99 }), rejectedFile('new.md', 'WORKER_UNAVAILABLE')],
+      known: [doc],
+    });
+    expect(lines(result)).toEqual(['none a.md WORKER_UNAVAILABLE', 'none new.md WORKER_UNAVAILABLE']);
+    expect(result.rejected).toEqual([]);
+  });
 });
 
 describe('planner: order and determinism', () => {

@@ -31,6 +31,8 @@ export interface DocumentPatch {
   duplicateOf?: number | null;
   warnings?: string[];
   nextAttemptAt?: number | null;
+  dev?: number | null;
+  ino?: number | null;
 }
 
 const COLUMNS: Record<keyof DocumentPatch, string> = {
@@ -50,6 +52,8 @@ const COLUMNS: Record<keyof DocumentPatch, string> = {
   duplicateOf: 'duplicate_of',
   warnings: 'warnings',
   nextAttemptAt: 'next_attempt_at',
+  dev: 'dev',
+  ino: 'ino',
 };
 
 const JSON_FIELDS = new Set<keyof DocumentPatch>(['lastError', 'warnings']);

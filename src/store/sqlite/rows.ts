@@ -28,6 +28,8 @@ export interface DocumentRow {
   updated_at: number;
   state_since: number;
   next_attempt_at: number | null;
+  dev: number | null;
+  ino: number | null;
 }
 
 export interface JobRow {
@@ -83,6 +85,8 @@ export function toDocument(row: DocumentRow): DocumentRecord {
     updatedAt: row.updated_at,
     stateSince: row.state_since,
     nextAttemptAt: row.next_attempt_at,
+    dev: row.dev,
+    ino: row.ino,
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   QueueUploadInput,
   RenameInput,
   RenameResult,
+  StatRefresh,
   TransitionResult,
 } from '../documents.js';
 import { invalidArgument } from '../errors.js';
@@ -24,6 +25,8 @@ function versionPatch(version: FileVersion): DocumentPatch {
     sha256: version.sha256,
     textHash: version.textHash,
     warnings: [...version.warnings],
+    ...(version.dev !== undefined ? { dev: version.dev } : {}),
+    ...(version.ino !== undefined ? { ino: version.ino } : {}),
   };
 }
 
@@ -75,12 +78,13 @@ export function recordRejected(
 export function refreshStat(
   sql: SqlRunner,
   id: number,
-  stat: { size: number; mtimeMs: number },
+  stat: StatRefresh,
   now: number,
 ): TransitionResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
-  return { ok: true, document: patchDocument(sql, document, { size: stat.size, mtimeMs: stat.mtimeMs }, now, null) };
+  const identity = stat.dev !== undefined && stat.ino !== undefined ? { dev: stat.dev, ino: stat.ino } : {};
+  return { ok: true, document: patchDocument(sql, document, { size: stat.size, mtimeMs: stat.mtimeMs, ...identity }, now, null) };
 }
 
 export function markDuplicate(

@@ -25,6 +25,7 @@ import type {
   RenameResult,
   RequeueAfterErrorInput,
   ScannedFile,
+  StatRefresh,
   TransitionResult,
   UpsertScannedResult,
 } from '../documents.js';
@@ -130,7 +131,7 @@ export class SqliteStore implements Store {
   ): Promise<TransitionResult> {
     return this.#write((sql) => scans.recordRejected(sql, documentId, rejection, now));
   }
-  refreshStat(documentId: number, stat: { size: number; mtimeMs: number }, now: number): Promise<TransitionResult> {
+  refreshStat(documentId: number, stat: StatRefresh, now: number): Promise<TransitionResult> {
     return this.#write((sql) => scans.refreshStat(sql, documentId, stat, now));
   }
   markDuplicate(documentId: number, duplicateOf: number, version: FileVersion, now: number): Promise<TransitionResult> {
