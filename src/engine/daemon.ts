@@ -37,11 +37,6 @@ export interface DaemonDeps {
   readonly log: Logger;
   readonly options: DaemonOptions;
   readonly observer?: DaemonObserver;
-  /**
-   * Proves the credentials before anything else talks to the API (one cheap request per
-   * replica), so a wrong secret ends the daemon at start-up even when there is nothing to do.
-   */
-  readonly checkAccess?: (signal: AbortSignal) => Promise<void>;
 }
 
 export type DaemonExit =
@@ -76,7 +71,6 @@ class DaemonLoop implements Daemon {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #observer: DaemonObserver;
-  readonly #checkAccess: ((signal: AbortSignal) => Promise<void>) | undefined;
   readonly #options: NormalisedDaemonOptions;
 
   #pendingScan: HintBatch | null = null;
@@ -97,7 +91,6 @@ class DaemonLoop implements Daemon {
     this.#clock = deps.clock;
     this.#log = deps.log.child({ component: 'daemon' });
     this.#observer = deps.observer ?? {};
-    this.#checkAccess = deps.checkAccess;
     this.#options = normaliseDaemonOptions(deps.options);
   }
 
@@ -148,10 +141,8 @@ class DaemonLoop implements Daemon {
 
   async #reconcileStep(signal: AbortSignal): Promise<DaemonExit | null> {
     if (this.#reconciled || this.#clock.now() < this.#apiRetryAt) return null;
-    const done = await this.#attempt('reconciling with the API', signal, true, async () => {
-      await this.#checkAccess?.(signal);
-      return this.#engine.reconcile({ signal });
-    });
+    // The engine's reconcile starts with the count per replica: a wrong secret ends the daemon here.
+    const done = await this.#attempt('reconciling with the API', signal, true, () => this.#engine.reconcile({ signal }));
     if (!done.ok) return done.fatal ? this.#authFailure(done.fatal) : null;
     this.#reconciled = true;
     this.#apiSucceeded();

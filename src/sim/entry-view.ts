@@ -113,7 +113,8 @@ export function toSimEntry(entry: StoredEntry, state: EntryState, createCount: n
     error: state.error ? { ...state.error } : null,
     createdAt: entry.createdAt,
     updatedAt: state.updatedAt,
-    upload: entry.upload,
+    // The bytes stay in the simulator (served at file.downloadURL); the snapshot says what arrived.
+    upload: entry.upload && { size: entry.upload.size, sha256: entry.upload.sha256, at: entry.upload.at },
     signedUrlExpiresAt: entry.signedUrlExpiresAt,
     createOrdinal: entry.createOrdinal,
     createCount,

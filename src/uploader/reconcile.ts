@@ -105,6 +105,8 @@ async function repairMissing(deps: ReconcileDeps, listed: DocumentRecord, entryI
   const doc = await deps.store.getDocument(listed.id);
   if (!doc || !isRecorded(doc, entryId)) return false;
   if (['processing', 'errored', 'uploading', 'deleting'].includes(doc.state) && doc.entryId === entryId) return false;
+  // A listing can miss an entry (pages shift when others are deleted meanwhile): only a 404 proves it gone.
+  if ((await deps.api.getEntry(doc.replicaUUID, entryId)) !== null) return false;
   const now = deps.clock.now();
   await deps.store.forgetEntry(doc.id, entryId, now);
   await event(deps, doc, 'reconcile.entry-missing', { entryId });

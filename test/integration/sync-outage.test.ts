@@ -31,7 +31,7 @@ class OutageEngine {
   ) {}
 
   async reconcile() {
-    return { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 1 };
+    return { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 1, listed: 0, unknown: 0 };
   }
   async syncPass(): Promise<SyncPassReport> {
     return { counts: {}, rejected: [], held: [], scanProblems: [], deferred: [], settlingUntil: null } as unknown as SyncPassReport;
