@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorOptions, type Simulator } from '../../src/sim/index.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
