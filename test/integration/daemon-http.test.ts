@@ -155,15 +155,26 @@ describe('daemon status endpoints', () => {
     const failing = {
       getEntry: () => Promise.reject(new SensayApiError({ code: 'SERVER_ERROR', status: 503, message: 'down', method: 'GET', path: '/x' })),
       listEntries: () => Promise.reject(new SensayApiError({ code: 'UNREACHABLE', message: 'refused', method: 'GET', path: '/x' })),
+      countEntries: () => Promise.resolve(5),
+      iterateEntries: async function* () {
+        yield* [1, 2];
+      },
       close: () => Promise.resolve(),
     } as unknown as SensayClient;
-    const api = tapApiErrors(failing, (e) => metrics.recordApiError(e));
+    let answers = 0;
+    const api = tapApiErrors(failing, (e) => metrics.recordApiError(e), () => answers++);
+    await expect(api.countEntries('r')).resolves.toBe(5);
+    const pages: unknown[] = [];
+    for await (const page of api.iterateEntries('r')) pages.push(page);
+    expect(pages).toEqual([1, 2]);
+    expect(answers).toBe(3);
     await expect(api.getEntry('r', 1)).rejects.toMatchObject({ status: 503 });
     await expect(api.getEntry('r', 2)).rejects.toMatchObject({ status: 503 });
     await expect(api.listEntries('r')).rejects.toMatchObject({ code: 'UNREACHABLE' });
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('sensay_ingest_api_errors_total{status="503",code="SERVER_ERROR"} 2');
     expect(text).toContain('sensay_ingest_api_errors_total{status="none",code="UNREACHABLE"} 1');
+    expect(answers).toBe(3);
   });
 
   it('keeps each daemon\'s metrics apart (no global registry) and adds process metrics when asked', async () => {
