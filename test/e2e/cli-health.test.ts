@@ -37,7 +37,7 @@ async function startWatch(options: { sim?: SimulatorOptions; daemon?: Record<str
   cli = spawnCli(['watch', '--config', workspace.configPath], { SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url });
   const base = `http://127.0.0.1:${port}`;
   const c = cli;
-  await c.until('the status server', () => c.stdout().includes(`Health: ${base}/healthz`));
+  await c.until('the status server', () => c.stdout().includes(`Health: ${base}/healthz`), 30_000);
   return { sim, cli: c, ws: workspace, healthz: `${base}/healthz`, readyz: `${base}/readyz` };
 }
 
@@ -48,10 +48,11 @@ async function probeUntil(live: LiveCli, url: string, what: string, accept: (p: 
   return last!;
 }
 
-describe('watch: /healthz is liveness, /readyz is readiness', () => {
+// Each test waits for the first pass, whose extraction workers start slowly on a loaded machine.
+describe('watch: /healthz is liveness, /readyz is readiness', { timeout: 60_000 }, () => {
   it('/healthz answers 503 LOOP_STUCK while a round hangs on a slow API for more than 3 poll intervals, and 200 again once it completes', async () => {
     const t = await startWatch();
-    await t.cli.until('the catch-up pass', () => t.cli.stderr().includes('"msg":"sync pass finished"'));
+    await t.cli.until('the catch-up pass', () => t.cli.stderr().includes('"msg":"sync pass finished"'), 30_000);
     expect((await probe(t.healthz)).status).toBe(200);
 
     // Every API call now takes 6 s; pollIntervalSeconds is 1: the round uploading this file hangs.

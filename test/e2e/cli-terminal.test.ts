@@ -45,7 +45,7 @@ function unexpectedLines(screen: string, allowed: readonly RegExp[]): string[] {
     .filter((line) => line.trim() !== '' && !allowed.some((shape) => shape.test(line)));
 }
 
-describe.skipIf(!hasScript)('on a terminal', () => {
+describe.skipIf(!hasScript)('on a terminal', { timeout: 60_000 }, () => {
   it('sync shows one line per document state change and one-line logs, never JSON, never the secret', async () => {
     const { env, configPath } = await syncWorkspace({ 'welcome.md': '# Welcome\n', 'notes.txt': 'Plain notes.\n' });
     terminal = runInTerminal(['sync', '--wait', '--config', configPath], env);
@@ -69,11 +69,11 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     expect(terminal.screen()).not.toMatch(LOG_LINE);
   });
 
-  it('the demo (npm start) reads as banner, one-line logs and document lines; Ctrl-C stops it; a taken default port falls back to a free one and says so', async () => {
+  it('the demo (npm start) reads as banner, one-line logs and document lines; Ctrl-C stops it; a taken default port falls back to a free one and says so', { timeout: 60_000 }, async () => {
     const blocker = await holdPort(DEFAULT_DAEMON_PORT);
     terminal = runInTerminal(['demo']);
     const t = terminal;
-    await t.until('every demo file ready', () => ['faq.html', 'opening-hours.txt', 'welcome.md'].every((f) => t.screen().includes(`  ${f}: processing → ready`)));
+    await t.until('every demo file ready', () => ['faq.html', 'opening-hours.txt', 'welcome.md'].every((f) => t.screen().includes(`  ${f}: processing → ready`)), 40_000);
     const workdir = /state and config in (\S+)\)/.exec(t.screen())?.[1];
     cleanup = () => {
       blocker?.close();

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import { systemClock } from '../../clock/clock.js';
 import type { LoadedConfig } from '../../config/types.js';
 import { tapApiErrors } from '../../daemon/api-error-tap.js';
-import { createApiReachability } from '../../daemon/api-reachability.js';
+import { createApiReachability, type ApiReachability } from '../../daemon/api-reachability.js';
 import type { StatusServer } from '../../daemon/http-server.js';
 import { createLoopHeartbeat, type LoopHeartbeat } from '../../daemon/loop-heartbeat.js';
 import { createDaemonMetrics, type DaemonMetrics } from '../../daemon/metrics.js';
 import type { Engine } from '../../engine/create-engine.js';
 import type { SensayClient } from '../../sensay/client.js';
+import type { SensayApiError } from '../../sensay/errors.js';
 import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
 import type { SqliteStore } from '../../store/index.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
@@ -45,11 +46,7 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
   // Process metrics sample the event loop continuously: only worth it when someone can scrape them.
   const metrics = createDaemonMetrics({ processMetrics: config.daemon.port !== 0 });
   const reachability = createApiReachability(systemClock);
-  const wrapApi = (api: SensayClient) => tapApiErrors(api, (e) => {
-    metrics.recordApiError(e);
-    reachability.failed(e);
-  }, () => reachability.answered());
-  const { engine, store, api } = await openEngine(config, secret, log, { wrapApi });
+  const { engine, store, api } = await openEngine(config, secret, log, { wrapApi: apiTap(metrics, reachability) });
   let watcher: SourceWatcher | undefined;
   let server: StatusServer | undefined;
   try {
@@ -86,6 +83,15 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
     await server?.close();
     await closeWithin(store, engine, log);
   }
+}
+
+/** Every API call's outcome feeds the error metrics and the reachability `/readyz` reads. */
+function apiTap(metrics: DaemonMetrics, reachability: ApiReachability): (api: SensayClient) => SensayClient {
+  const failed = (error: SensayApiError) => {
+    metrics.recordApiError(error);
+    reachability.failed(error);
+  };
+  return (api) => tapApiErrors(api, failed, () => reachability.answered());
 }
 
 function observerFor(metrics: DaemonMetrics, heartbeat: LoopHeartbeat, view: ProgressView | undefined, lifecycle: LifecycleView | undefined): DaemonObserver {
