@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/types.js';
 import { resolveSecret, readLogLevel, type Secret } from '../config/secret.js';
 import { ConfigError } from '../config/errors.js';
 import { createRootLogger } from './logger.js';
+import { prettyLogsFor } from './log-format.js';
 import type { CliContext } from './main.js';
 
 export type CommandContext = {
@@ -32,7 +33,7 @@ export function openCommandContext(
   const level = flags.verbose ? 'debug' : flags.quiet ? 'warn' : readLogLevel(ctx.env);
   const log = createRootLogger({
     level,
-    pretty: Boolean(process.stderr.isTTY),
+    pretty: prettyLogsFor(ctx.logFormat),
     secrets: secret ? [secret.reveal()] : [],
   });
   for (const message of warnings) log.warn(message);

@@ -1,17 +1,19 @@
 /**
  * The one root logger, made by the entry point; modules take `log.child({ component })`.
- * JSON lines to stderr (stdout belongs to command output and `--json`), pretty on request.
+ * JSON lines to stderr (stdout belongs to command output and `--json`), or one line per record
+ * for people (`pretty`, see log-line.ts).
  *
  * Secrets are kept out in two layers:
  *  1. pino `redact` censors the secret header wherever a headers object is logged, even when the
  *     value is not one we were told about;
  *  2. a last-stage scrub replaces every configured secret string in the finished line, so a secret
  *     inside an error message, a stack, a cause chain, a URL or any nested object cannot get through.
+ *     The one-line format is made from the scrubbed JSON line and scrubbed once more.
  * Create the logger after resolving the secret, and pass it in `secrets`.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/environment.js';
+import { formatLogLine } from './log-line.js';
 
 export const REDACTED = '[redacted]';
 
@@ -25,7 +27,7 @@ export const REDACT_PATHS: readonly string[] = SECRET_HEADER_SPELLINGS.flatMap((
 
 export interface RootLoggerOptions {
   level: LogLevel;
-  /** Human-readable output (pino-pretty); the CLI passes `process.stderr.isTTY`. */
+  /** One line per record for people (log-line.ts) instead of JSON; the CLI decides with resolveLogFormat. */
   pretty: boolean;
   /** Defaults to stderr (fd 2). Tests pass a sink. */
   destination?: DestinationStream | undefined;
@@ -36,7 +38,8 @@ export interface RootLoggerOptions {
 export function createRootLogger(options: RootLoggerOptions): Logger {
   const scrub = secretScrubber(options.secrets);
   const target = options.destination ?? pino.destination({ dest: 2, sync: true });
-  const destination = options.pretty ? prettyDestination(target, options.destination === undefined) : target;
+  const colors = options.destination === undefined && stderrTakesColour();
+  const destination = options.pretty ? oneLineDestination(target, scrub, colors) : target;
   return pino(
     {
       level: options.level,
@@ -49,16 +52,25 @@ export function createRootLogger(options: RootLoggerOptions): Logger {
 }
 
 /**
- * Formats each (already scrubbed) JSON line synchronously, rather than through pino-pretty's
- * stream pipeline, so no line is still in flight when the process exits.
+ * Formats each (already scrubbed) JSON line synchronously, so no line is still in flight when the
+ * process exits. The formatted line is scrubbed again: it must never depend on the JSON's escaping.
  */
-function prettyDestination(target: DestinationStream, colorize: boolean): DestinationStream {
-  const format = pinoPretty.prettyFactory({
-    colorize: colorize && pinoPretty.isColorSupported,
-    translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname',
-  });
-  return { write: (line: string) => target.write(format(line)) };
+function oneLineDestination(target: DestinationStream, scrub: (line: string) => string, colors: boolean): DestinationStream {
+  return {
+    write(line: string) {
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return target.write(line);
+      }
+      target.write(`${scrub(formatLogLine(record, { colors }))}\n`);
+    },
+  };
+}
+
+function stderrTakesColour(): boolean {
+  return Boolean(process.stderr.isTTY && process.stderr.hasColors?.());
 }
 
 /**

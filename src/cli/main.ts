@@ -8,6 +8,7 @@ import { runDemo } from './commands/demo.js';
 import { runExtractCommand } from './commands/extract-entry.js';
 import { runSyncCommand, type SyncFlags } from './commands/sync.js';
 import { runStatusCommand } from './commands/status.js';
+import { LOG_FORMATS, type LogFormat } from './log-format.js';
 
 export type CliContext = {
   io: CliIo;
@@ -15,9 +16,16 @@ export type CliContext = {
   cwd: string;
   /** Resolves when the user asks a long-running command to stop (SIGINT/SIGTERM). */
   stopSignal?: AbortSignal;
+  /** `--log-format`; unset: pretty on a terminal, JSON otherwise (see log-format.ts). */
+  logFormat?: LogFormat;
 };
 
 const CONFIG_HELP = 'config file (default: $SENSAY_INGEST_CONFIG or ./sensay-ingest.config.json)';
+
+/** Options every command takes, before or after the command's name. */
+type GlobalFlags = { logFormat?: LogFormat };
+/** Wraps a command's work so its exit code is what runCli returns. */
+type Route = (work: (ctx: CliContext) => Promise<number>) => () => Promise<void>;
 
 /**
  * Parses argv and runs one command. Returns the exit code instead of exiting, so tests can run
@@ -25,17 +33,39 @@ const CONFIG_HELP = 'config file (default: $SENSAY_INGEST_CONFIG or ./sensay-ing
  */
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   let exitCode: number = ExitCode.OK;
-  const run = (work: () => Promise<number>) => async () => {
-    exitCode = await work();
+  const program = defineProgram(ctx);
+  const route: Route = (work) => async () => {
+    const { logFormat } = program.opts<GlobalFlags>();
+    exitCode = await work(logFormat ? { ...ctx, logFormat } : ctx);
   };
+  addRunCommands(program, route);
+  addStateCommands(program, route);
+  addToolCommands(program, route);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.USAGE;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return failureExit(error, argv, ctx);
+  }
+}
 
-  const program = new Command('sensay-ingest')
+function defineProgram(ctx: CliContext): Command {
+  return new Command('sensay-ingest')
     .description(
       'Keep a Sensay replica\'s knowledge base in sync with folders of documents. ' +
         'Files (PDF, DOCX, TXT, MD, HTML) are validated, extracted and uploaded within the API\'s ' +
         'limits (10 uploads/hour, 100 requests/minute, 50 MB per file), then followed until READY.',
     )
     .version(packageVersion(), '-V, --version')
+    .addOption(
+      new Option('--log-format <format>', 'logs on stderr: "pretty" (one line each) or "json" (default: pretty on a terminal, json otherwise)').choices(
+        LOG_FORMATS,
+      ),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) })
@@ -49,7 +79,14 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
         '\nExit codes: 0 ok, 1 a document was rejected or failed, 2 usage or configuration error,\n' +
         '            3 authentication or permission error, 4 API unreachable after retries.\n',
     );
+}
 
+function optsOf<T extends object>(program: Command, name: string): T {
+  return program.commands.find((c) => c.name() === name)!.opts<T>();
+}
+
+/** The commands that sync: once, as a daemon, on a schedule. */
+function addRunCommands(program: Command, run: Route): void {
   program
     .command('sync')
     .description('one-shot pass: scan, extract, upload within the budget, poll, report (what cron runs)')
@@ -60,18 +97,18 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option('--wait', 'keep going until every document is terminal')
     .option('--max-wait <seconds>', 'give up waiting after this long')
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async () => runSyncCommand(program.commands.find((c) => c.name() === 'sync')!.opts<SyncFlags>(), ctx)));
+    .action(run(async (ctx) => runSyncCommand(optsOf<SyncFlags>(program, 'sync'), ctx)));
 
   program
     .command('watch')
     .description('drop-folder daemon: watch every source and keep the replica in sync (Ctrl-C stops it)')
     .option('-c, --config <file>', CONFIG_HELP)
-    .option('-q, --quiet', 'log warnings and errors only; no banner or progress line')
+    .option('-q, --quiet', 'log warnings and errors only; no banner or document lines')
     .option('-v, --verbose', 'log debug detail (every change hint, every job run)')
     .action(
-      run(async () => {
+      run(async (ctx) => {
         const { runWatchCommand } = await import('./commands/watch.js');
-        return runWatchCommand(program.commands.find((c) => c.name() === 'watch')!.opts(), ctx);
+        return runWatchCommand(optsOf(program, 'watch'), ctx);
       }),
     );
 
@@ -84,18 +121,21 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option('--cron <expression>', 'cron expression in local time, 5 fields or 6 with seconds first, e.g. "*/15 * * * *"')
     .option('--json', 'print one JSON object per line on stdout (start, each run, skipped ticks, stop)')
     .action(
-      run(async () => {
+      run(async (ctx) => {
         const { runScheduleCommand } = await import('./commands/schedule.js');
-        return runScheduleCommand(program.commands.find((c) => c.name() === 'schedule')!.opts(), ctx);
+        return runScheduleCommand(optsOf(program, 'schedule'), ctx);
       }),
     );
+}
 
+/** The commands that read or change the recorded state, or prove the setup. */
+function addStateCommands(program: Command, run: Route): void {
   program
     .command('status')
     .description('every document\'s state, attempts and last error; budget left; queue ETA')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async () => runStatusCommand(program.commands.find((c) => c.name() === 'status')!.opts(), ctx)));
+    .action(run(async (ctx) => runStatusCommand(optsOf(program, 'status'), ctx)));
 
   program
     .command('retry')
@@ -104,7 +144,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
     .action(
-      run(async () => {
+      run(async (ctx) => {
         const { runRetryCommand } = await import('./commands/retry.js');
         const cmd = program.commands.find((c) => c.name() === 'retry')!;
         return runRetryCommand(cmd.args, cmd.opts(), ctx);
@@ -116,8 +156,11 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .description('validate the config and secret, then reach each source\'s replica and count its entries')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async () => runCheck(program.commands.find((c) => c.name() === 'check')!.opts(), ctx)));
+    .action(run(async (ctx) => runCheck(optsOf(program, 'check'), ctx)));
+}
 
+/** Local tools: extraction, the simulator, the demo. */
+function addToolCommands(program: Command, run: Route): void {
   program
     .command('extract')
     .description('detect, validate and extract files locally, showing what would be uploaded (no API calls)')
@@ -126,7 +169,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option('--json', 'print one JSON array on stdout, one object per file in argument order')
     .option('--full', 'include the whole extracted text (with --json: a "text" field)')
     .action(
-      run(async () => {
+      run(async (ctx) => {
         const cmd = program.commands.find((c) => c.name() === 'extract')!;
         return runExtractCommand(cmd.args, cmd.opts(), ctx);
       }),
@@ -151,37 +194,28 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option('--quota', 'answer every create with a quota 429 (KNOWLEDGE_BASE_CUSTOM_QUOTA_EXCEEDED)')
     .addOption(new Option('--delete-mode <code>', 'answer DELETE with 200 or 202').choices(['200', '202']).default('200'))
     .option('--clock-offset-seconds <s>', "the server's clock this far ahead of the host's (negative: behind)")
-    .action(
-      run(async () => runSim(program.commands.find((c) => c.name() === 'sim')!.opts<SimFlags>(), ctx)),
-    );
+    .action(run(async (ctx) => runSim(optsOf<SimFlags>(program, 'sim'), ctx)));
 
   program
     .command('demo')
     .description('what `npm start` runs: the daemon on a temporary copy of fixtures/demo against the built-in simulator')
     .option('-q, --quiet', 'log warnings and errors only')
     .option('-v, --verbose', 'log debug detail')
-    .action(run(async () => runDemo(ctx, program.commands.find((c) => c.name() === 'demo')!.opts())));
+    .action(run(async (ctx) => runDemo(ctx, optsOf(program, 'demo'))));
+}
 
-  try {
-    if (argv.length === 0) {
-      program.outputHelp();
-      return ExitCode.USAGE;
+function failureExit(error: unknown, argv: string[], ctx: CliContext): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
+      return ExitCode.OK;
     }
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
-        return ExitCode.OK;
-      }
-      return ExitCode.USAGE;
-    }
-    ctx.io.err(describeError(error));
-    const code = exitCodeForError(error);
-    // Scripts reading --json always get one object, a failure included.
-    if (argv.includes('--json')) ctx.io.out(JSON.stringify({ error: errorJson(error), exitCode: code }));
-    return code;
+    return ExitCode.USAGE;
   }
+  ctx.io.err(describeError(error));
+  const code = exitCodeForError(error);
+  // Scripts reading --json always get one object, a failure included.
+  if (argv.includes('--json')) ctx.io.out(JSON.stringify({ error: errorJson(error), exitCode: code }));
+  return code;
 }
 
 function errorJson(error: unknown): Record<string, unknown> {

@@ -11,6 +11,8 @@ import { normaliseHttpUrl } from './http-url.js';
 export const DEFAULT_BASE_URL = 'https://api.sensay.io';
 export const DEFAULT_API_VERSION = '2025-03-25';
 export const DEFAULT_STATE = '.sensay-ingest/state.db';
+/** /healthz, /readyz and /metrics: not a port common tools use, and not the simulator's 8787. */
+export const DEFAULT_DAEMON_PORT = 7441;
 
 const expected = (what: string) => ({ error: `expected ${what}` });
 
@@ -78,10 +80,11 @@ const extractionSchema = object({
 });
 
 const daemonSchema = object({
-  port: integer(0, 65_535).default(0),
+  port: integer(0, 65_535).default(DEFAULT_DAEMON_PORT),
   host: nonEmptyString('a host name or IP address').default('127.0.0.1'),
   awaitWriteFinishMs: integer(0).default(2000),
   rescanMinutes: integer(1).default(10),
+  unhealthyAfterSeconds: integer(1).default(600),
 });
 
 const percent = expected('a number from 0 to 100');

@@ -43,12 +43,14 @@ export interface ExtractionConfig {
 }
 
 export interface DaemonConfig {
-  /** HTTP port for /healthz and /metrics; 0 = not served. */
+  /** HTTP port for /healthz, /readyz and /metrics (default 7441); 0 = not served. */
   readonly port: number;
   readonly host: string;
   readonly awaitWriteFinishMs: number;
   /** Full rescan of every source this often while `watch` runs: the safety net for missed events. */
   readonly rescanMinutes: number;
+  /** `/readyz` answers 503 once the API has been unreachable this long. */
+  readonly unhealthyAfterSeconds: number;
 }
 
 export interface SourceConfig {

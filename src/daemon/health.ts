@@ -1,11 +1,10 @@
 import { documentTotals, type DocumentTotals } from '../engine/document-totals.js';
 import type { EngineSummary } from '../engine/create-engine.js';
 import type { DocumentState } from '../store/store.js';
+import type { HealthReason } from './health-decisions.js';
 
-/** The body of `GET /healthz` while the store answers. */
-export interface HealthReport {
-  readonly status: 'ok';
-  readonly uptimeSeconds: number;
+/** The durable state as `GET /healthz` shows it while the store answers. */
+export interface StateReport {
   /** The five totals people read (as in `sync --json`). */
   readonly totals: DocumentTotals;
   /** Every lifecycle state, for dashboards. */
@@ -21,18 +20,32 @@ export interface HealthReport {
   readonly nextUploadAt: string | null;
 }
 
-/** The body of `GET /healthz` when the state cannot be read (503). */
-export interface HealthProblem {
-  readonly status: 'unavailable';
+/** `GET /healthz` (liveness): the loop's verdict, and the state when the store answers. */
+export type LivenessBody = {
+  readonly status: 'ok' | 'unavailable';
   readonly uptimeSeconds: number;
-  readonly problem: string;
+  readonly reasons: readonly HealthReason[];
+} & Partial<StateReport>;
+
+/** `GET /readyz` (readiness), and any endpoint's answer when the store cannot be read. */
+export interface ReadinessBody {
+  readonly status: 'ready' | 'unavailable';
+  readonly uptimeSeconds: number;
+  readonly reasons: readonly HealthReason[];
 }
 
-export function healthReport(summary: EngineSummary, startedAt: number): HealthReport {
+export function livenessBody(reasons: readonly HealthReason[], summary: EngineSummary | null, startedAt: number, now: number): LivenessBody {
+  const state = summary === null ? {} : stateReport(summary);
+  return { ...state, status: reasons.length === 0 ? 'ok' : 'unavailable', uptimeSeconds: uptime(startedAt, now), reasons };
+}
+
+export function readinessBody(reasons: readonly HealthReason[], startedAt: number, now: number): ReadinessBody {
+  return { status: reasons.length === 0 ? 'ready' : 'unavailable', uptimeSeconds: uptime(startedAt, now), reasons };
+}
+
+export function stateReport(summary: EngineSummary): StateReport {
   const { budget } = summary;
   return {
-    status: 'ok',
-    uptimeSeconds: uptime(startedAt, summary.at),
     totals: documentTotals(summary.documents),
     documents: summary.documents,
     budget: {
@@ -45,12 +58,6 @@ export function healthReport(summary: EngineSummary, startedAt: number): HealthR
     queuedUploads: summary.queuedUploads,
     nextUploadAt: summary.nextUploadAt === null ? null : new Date(summary.nextUploadAt).toISOString(),
   };
-}
-
-export function healthProblem(error: unknown, startedAt: number, now: number): HealthProblem {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return { status: 'unavailable', uptimeSeconds: uptime(startedAt, now), problem: code ? `${code}: ${message}` : message };
 }
 
 function uptime(startedAt: number, now: number): number {

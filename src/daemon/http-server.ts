@@ -1,13 +1,16 @@
 /**
- * `GET /healthz` and `GET /metrics` for the daemon, on a plain node:http server. Read-only: each
- * request reads the durable state through `summary`, so a scrape never waits for the loop.
+ * `GET /healthz` (liveness), `GET /readyz` (readiness) and `GET /metrics` for the daemon, on a
+ * plain node:http server. Read-only: each request reads the durable state through `summary` and
+ * the loop's vitals, so a probe never waits for the loop. No body shows a path or an error's text.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { EngineSummary } from '../engine/create-engine.js';
-import { healthProblem, healthReport } from './health.js';
+import { livenessProblems, readinessProblems, type HealthReason } from './health-decisions.js';
+import { livenessBody, readinessBody } from './health.js';
+import type { LoopVitals } from './loop-heartbeat.js';
 import type { DaemonMetrics } from './metrics.js';
 
 export interface StatusServerOptions {
@@ -20,7 +23,21 @@ export interface StatusServerOptions {
   readonly startedAt: number;
   readonly summary: () => Promise<EngineSummary>;
   readonly metrics: DaemonMetrics;
+  readonly health: HealthSources;
 }
+
+/** What liveness and readiness are judged on (see health-decisions.ts). */
+export interface HealthSources {
+  readonly loop: () => LoopVitals;
+  readonly apiDownSince: () => number | null;
+  /** `status.pollIntervalSeconds` × 1000. */
+  readonly pollIntervalMs: number;
+  /** `daemon.unhealthyAfterSeconds` × 1000. */
+  readonly unhealthyAfterMs: number;
+}
+
+const PATHS = ['/healthz', '/readyz', '/metrics'];
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface StatusServer extends AsyncDisposable {
   /** e.g. `http://127.0.0.1:9464`. */
@@ -40,7 +57,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   });
   await listen(server, options.port, options.host);
   const url = originOf(server.address() as AddressInfo);
-  log.info({ url }, 'serving /healthz and /metrics');
+  log.info({ url }, 'serving /healthz, /readyz and /metrics');
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
@@ -52,23 +69,45 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
 async function route(req: IncomingMessage, res: ServerResponse, options: StatusServerOptions): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path !== '/healthz' && path !== '/metrics') return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz or /metrics\n');
+  if (!PATHS.includes(path)) return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz, /readyz or /metrics\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
   }
-  let summary: EngineSummary;
-  try {
-    summary = await options.summary();
-  } catch (error) {
-    options.log.warn({ err: error }, 'health check: the state store cannot be read');
-    const body = healthProblem(error, options.startedAt, options.clock.now());
-    return send(res, 503, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
+  const summary = await readSummary(options);
+  const now = options.clock.now();
+  const { health, startedAt } = options;
+  const liveness = livenessProblems(health.loop(), now, health.pollIntervalMs);
+  if (path === '/healthz') return sendJson(res, liveness, livenessBody(liveness, summary, startedAt, now));
+  if (path === '/readyz') {
+    const reasons = readinessProblems({
+      now,
+      liveness,
+      apiDownSince: health.apiDownSince(),
+      unhealthyAfterMs: health.unhealthyAfterMs,
+      paused: summary?.paused ?? null,
+    });
+    return sendJson(res, reasons, readinessBody(reasons, startedAt, now));
   }
-  if (path === '/healthz') {
-    return send(res, 200, 'application/json; charset=utf-8', `${JSON.stringify(healthReport(summary, options.startedAt))}\n`);
+  if (summary === null) {
+    const reasons: HealthReason[] = [{ code: 'STORE_UNUSABLE' }];
+    return sendJson(res, reasons, readinessBody(reasons, startedAt, now));
   }
   return send(res, 200, options.metrics.contentType, await options.metrics.render(summary));
+}
+
+/** The state, or null when the store cannot be read (the error, path and all, goes to the log only). */
+async function readSummary(options: StatusServerOptions): Promise<EngineSummary | null> {
+  try {
+    return await options.summary();
+  } catch (error) {
+    options.log.warn({ err: error }, 'health check: the state store cannot be read');
+    return null;
+  }
+}
+
+function sendJson(res: ServerResponse, reasons: readonly HealthReason[], body: object): void {
+  send(res, reasons.length === 0 ? 200 : 503, JSON_TYPE, `${JSON.stringify(body)}\n`);
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

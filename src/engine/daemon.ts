@@ -22,6 +22,8 @@ export type DaemonEngine = Pick<Engine, 'reconcile' | 'syncPass' | 'runJobs' | '
 
 /** What the loop did, for metrics and progress views. Observers must not throw. */
 export interface DaemonObserver {
+  /** A round begins (liveness: a round that never ends is a stuck loop). */
+  roundStarting?(): void;
   pass?(report: SyncPassReport): void;
   jobs?(run: RunSummary): void;
   poll?(result: PollResult, at: number): void;
@@ -110,6 +112,7 @@ class DaemonLoop implements Daemon {
     this.#log.info({ pollIntervalMs: this.#options.pollIntervalMs, rescanIntervalMs: this.#options.rescanIntervalMs }, 'daemon started');
     try {
       while (!signal.aborted) {
+        this.#observer.roundStarting?.();
         const exit = await this.#round(signal);
         if (exit) return exit;
         if (signal.aborted) break;

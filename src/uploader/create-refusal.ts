@@ -4,6 +4,7 @@ import { afterCreateOutage } from './create-outage.js';
 import type { UploaderDeps } from './deps.js';
 import { leaseLost, release, type HeldUpload } from './held-upload.js';
 import { lastErrorOf, type UploadOutcome } from './outcome.js';
+import { pauseReason } from './pause-reasons.js';
 
 /** Retry-After missing from a throttle: wait a minute rather than hammer. */
 const DEFAULT_THROTTLE_MS = 60_000;
@@ -33,10 +34,7 @@ export async function handleCreateRefusal(
     return released.outcome === 'released' ? { outcome: 'throttled', until: block.until } : released;
   }
   if (error.code === 'QUOTA_EXCEEDED' || error.code === 'NOT_FOUND') {
-    const reason =
-      error.code === 'QUOTA_EXCEEDED'
-        ? `quota exceeded for replica ${document.replicaUUID}: uploads paused; run \`sensay-ingest retry\` after raising the quota`
-        : `replica ${document.replicaUUID} not found: uploads paused; check sources[].replicaUUID, then run \`sensay-ingest retry\``;
+    const reason = pauseReason(error.code === 'QUOTA_EXCEEDED' ? 'quota' : 'replica-not-found', document.replicaUUID);
     await deps.store.pauseReplica(document.replicaUUID, reason, null);
     const released = await back(now);
     await deps.store.appendEvent({ at: now, type: 'upload.paused', documentId: document.id, detail: { replicaUUID: document.replicaUUID, reason } });

@@ -23,8 +23,9 @@ export interface CliWorkspaceOptions {
 }
 
 /**
- * Defaults every CLI test wants: fast polling, one extraction worker, and no settle window —
- * files are written just before each run, which only the settle test is about.
+ * Defaults every CLI test wants: fast polling, one extraction worker, no settle window — files
+ * are written just before each run, which only the settle test is about — and no status server
+ * (daemon.port 0), so tests running at once never fight over the default port.
  */
 export function createCliWorkspace(options: CliWorkspaceOptions): CliWorkspace {
   const dir = mkdtempSync(join(tmpdir(), options.prefix));
@@ -33,7 +34,7 @@ export function createCliWorkspace(options: CliWorkspaceOptions): CliWorkspace {
   const sections: Record<string, Record<string, unknown>> = {
     status: { pollIntervalSeconds: 1 },
     extraction: { workers: 1 },
-    daemon: { awaitWriteFinishMs: 0 },
+    daemon: { awaitWriteFinishMs: 0, port: 0 },
   };
   for (const [key, value] of Object.entries(options.config ?? {})) sections[key] = { ...sections[key], ...value };
   const configPath = join(dir, 'sensay-ingest.config.json');

@@ -55,13 +55,18 @@ describe('createRootLogger: secrets never reach the output', () => {
     expect(sink.records()[0]).toMatchObject({ headers: { authorization: REDACTED } });
   });
 
-  it('scrubs pretty output too', () => {
+  it('scrubs the one-line (pretty) format too, in the message, the fields and the error', () => {
     const sink = new LineSink();
-    const log = createRootLogger({ level: 'info', pretty: true, destination: sink, secrets: [PLAIN_CANARY] });
-    log.info({ detail: PLAIN_CANARY }, `pretty ${PLAIN_CANARY}`);
-    expect(sink.raw[0]).toMatch(/INFO.*pretty \[redacted\]/);
+    const log = createRootLogger({ level: 'info', pretty: true, destination: sink, secrets: [PLAIN_CANARY, CANARY] });
+    log.info({ path: PLAIN_CANARY }, `pretty ${PLAIN_CANARY}`);
+    log.warn({ reason: CANARY, err: new Error(`failed with ${CANARY}`) }, 'quoted secret');
+    log.error({ err: { code: 'UNREACHABLE', message: `at https://x/?k=${encodeURIComponent(CANARY)}` } }, `both ${CANARY} ${PLAIN_CANARY}`);
+    expect(sink.raw).toHaveLength(3);
+    expect(sink.raw[0]).toMatch(/^\d\d:\d\d:\d\d INFO {2}pretty \[redacted\] {2}path=\[redacted\]$/);
+    expect(sink.raw[1]).toMatch(/WARN {2}quoted secret {2}reason=\[redacted\] \(failed with \[redacted\]\)$/);
+    expect(sink.raw[2]).toContain('ERROR both [redacted] [redacted]');
     expect(() => JSON.parse(sink.raw[0] ?? '')).toThrow();
-    expect(sink.text()).not.toContain(PLAIN_CANARY);
+    expect(sink.text()).not.toContain('canary');
   });
 
   it('honours the level', () => {

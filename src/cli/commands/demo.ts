@@ -33,7 +33,7 @@ export async function runDemo(ctx: CliContext, flags: WatchFlags = {}): Promise<
     ctx.io.out(`Drop PDF, DOCX, TXT, MD or HTML files into ${drop}`);
     ctx.io.out(`(a copy of fixtures/demo; state and config in ${workdir})\n`);
     const env = { ...ctx.env, SENSAY_API_URL: sim.url, SENSAY_ORGANIZATION_SECRET: sim.secret };
-    return await runWatchCommand({ ...flags, config: configPath }, { ...ctx, env }, { lifecycle: true, statusOnFreePort: true });
+    return await runWatchCommand({ ...flags, config: configPath }, { ...ctx, env }, { demo: true });
   } finally {
     await sim.close();
     ctx.io.out(`Demo stopped. Its files and state are kept in ${workdir} (delete it when you are done).`);

@@ -3,6 +3,7 @@ import { ExitCode } from '../io.js';
 import { runExtract } from './extract.js';
 import { loadCommandConfig } from '../command-context.js';
 import { createRootLogger } from '../logger.js';
+import { prettyLogsFor } from '../log-format.js';
 import { readLogLevel } from '../../config/environment.js';
 import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
 
@@ -15,7 +16,7 @@ export async function runExtractCommand(files: string[], flags: ExtractFlags, ct
     return ExitCode.USAGE;
   }
   const config = flags.config ? loadCommandConfig(flags.config, ctx) : undefined;
-  const log = createRootLogger({ level: readLogLevel(ctx.env), pretty: Boolean(process.stderr.isTTY), secrets: [] });
+  const log = createRootLogger({ level: readLogLevel(ctx.env), pretty: prettyLogsFor(ctx.logFormat), secrets: [] });
   return runExtract(
     files,
     { json: Boolean(flags.json), full: Boolean(flags.full), log, ...(config ? { config: poolOptionsFromConfig(config) } : {}) },

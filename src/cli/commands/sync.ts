@@ -19,6 +19,8 @@ import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
+import { followDocuments, NOT_FOLLOWING } from '../present/document-follower.js';
+import { terminalViews } from '../present/terminal-views.js';
 import { buildSyncJson, dryRunJson, presentDryRun, presentSync, type SyncJson } from '../present/sync-report.js';
 
 export type SyncFlags = { config?: string; dryRun?: boolean; wait?: boolean; maxWait?: string; json?: boolean; quiet?: boolean; verbose?: boolean };
@@ -38,6 +40,8 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
   const secret = requireSecret(maybeSecret);
 
   const { engine, store } = await openEngine(config, secret, log);
+  const lines = terminalViews({ stdoutIsTTY: ctx.io.isTTY, ...flags }).documentLines;
+  const follower = lines ? await followDocuments(ctx.io, () => store.listDocuments(), systemClock) : NOT_FOLLOWING;
   try {
     const result = await runSync(engine, systemClock, {
       wait: Boolean(flags.wait),
@@ -45,11 +49,13 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
       ...(maxWaitMs !== undefined && { maxWaitMs }),
       ...(ctx.stopSignal && { signal: ctx.stopSignal }),
     });
+    await follower.stop();
     const report = await buildSyncJson(result, store);
     presentSync(report, { json: Boolean(flags.json) }, ctx.io);
     if (result.error) ctx.io.err(describeError(result.error));
     return exitCode(result, report);
   } finally {
+    await follower.stop();
     await engine.close();
   }
 }

@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import { systemClock } from '../../clock/clock.js';
-import { ConfigError } from '../../config/errors.js';
 import type { LoadedConfig } from '../../config/types.js';
 import { tapApiErrors } from '../../daemon/api-error-tap.js';
-import { startStatusServer, type StatusServer } from '../../daemon/http-server.js';
+import { createApiReachability, type ApiReachability } from '../../daemon/api-reachability.js';
+import type { StatusServer } from '../../daemon/http-server.js';
+import { createLoopHeartbeat, type LoopHeartbeat } from '../../daemon/loop-heartbeat.js';
 import { createDaemonMetrics, type DaemonMetrics } from '../../daemon/metrics.js';
 import type { Engine } from '../../engine/create-engine.js';
+import type { SensayClient } from '../../sensay/client.js';
+import type { SensayApiError } from '../../sensay/errors.js';
 import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
 import type { SqliteStore } from '../../store/index.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
@@ -14,15 +17,16 @@ import { describeError } from '../error-exit.js';
 import { ExitCode, type CliIo } from '../io.js';
 import type { CliContext } from '../main.js';
 import { openEngine } from '../open-engine.js';
-import { createLifecycleView, createProgressView, type LifecycleView } from '../present/progress-view.js';
+import { createLifecycleView, createProgressView, type LifecycleView, type ProgressView } from '../present/progress-view.js';
+import { terminalViews } from '../present/terminal-views.js';
+import { serveStatus, statusLines } from './watch-status.js';
 
 export type WatchFlags = { config?: string; quiet?: boolean; verbose?: boolean };
 
 export interface WatchOptions {
-  /** Print one line per document state change (the demo). Default: off. */
-  readonly lifecycle?: boolean;
-  /** Serve /healthz and /metrics on a free port even when `daemon.port` is 0 (the demo). */
-  readonly statusOnFreePort?: boolean;
+  /** The demo: one line per document state change wherever stdout goes, and a free port for
+   * /healthz when `daemon.port` is taken. Default: off. */
+  readonly demo?: boolean;
 }
 
 /** How long the job in hand may take to finish after Ctrl-C before it is abandoned to its lease. */
@@ -40,8 +44,9 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
   const secret = requireSecret(maybeSecret);
   const stop = ctx.stopSignal ?? new AbortController().signal;
   // Process metrics sample the event loop continuously: only worth it when someone can scrape them.
-  const metrics = createDaemonMetrics({ processMetrics: config.daemon.port !== 0 || Boolean(options.statusOnFreePort) });
-  const { engine, store } = await openEngine(config, secret, log, { wrapApi: (api) => tapApiErrors(api, (e) => metrics.recordApiError(e)) });
+  const metrics = createDaemonMetrics({ processMetrics: config.daemon.port !== 0 });
+  const reachability = createApiReachability(systemClock);
+  const { engine, store } = await openEngine(config, secret, log, { wrapApi: apiTap(metrics, reachability) });
   let watcher: SourceWatcher | undefined;
   let server: StatusServer | undefined;
   try {
@@ -49,17 +54,20 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
     const closeWatcher = () => void watcher?.close();
     stop.addEventListener('abort', closeWatcher, { once: true });
     await watcher.whenReady();
+    const heartbeat = createLoopHeartbeat(systemClock);
     const startedAt = systemClock.now();
-    server = await serveStatus(config, log, metrics, engine, startedAt, options);
+    server = await serveStatus({ config, log, io: ctx.io, metrics, engine, heartbeat, reachability, startedAt, portFallback: Boolean(options.demo) });
     if (!flags.quiet) banner(ctx.io, config, server);
 
-    const lifecycle = options.lifecycle ? createLifecycleView(ctx.io, () => store.listDocuments()) : undefined;
+    const views = terminalViews({ stdoutIsTTY: ctx.io.isTTY, quiet: flags.quiet, demo: options.demo });
+    const lifecycle = views.documentLines ? createLifecycleView(ctx.io, () => store.listDocuments()) : undefined;
+    await lifecycle?.baseline().catch(() => undefined);
     const daemon = createDaemon({
       engine,
       clock: systemClock,
       log,
       options: { pollIntervalMs: config.status.pollIntervalSeconds * 1000, rescanIntervalMs: config.daemon.rescanMinutes * 60_000 },
-      observer: observerFor(metrics, ctx.io, Boolean(ctx.io.isTTY && !flags.quiet && !options.lifecycle), lifecycle),
+      observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle),
     });
     watcher.on('change', (event) => daemon.notify(event));
     watcher.on('error', () => undefined);
@@ -74,9 +82,19 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
   }
 }
 
-function observerFor(metrics: DaemonMetrics, io: CliIo, progress: boolean, lifecycle: LifecycleView | undefined): DaemonObserver {
-  const view = progress ? createProgressView(io) : undefined;
+/** Every API call's outcome feeds the error metrics and the reachability `/readyz` reads. */
+function apiTap(metrics: DaemonMetrics, reachability: ApiReachability): (api: SensayClient) => SensayClient {
+  const failed = (error: SensayApiError) => {
+    metrics.recordApiError(error);
+    reachability.failed(error);
+  };
+  return (api) => tapApiErrors(api, failed, () => reachability.answered());
+}
+
+function observerFor(metrics: DaemonMetrics, heartbeat: LoopHeartbeat, view: ProgressView | undefined, lifecycle: LifecycleView | undefined): DaemonObserver {
   return {
+    roundStarting: () => heartbeat.roundStarting(),
+    sleeping: (until) => heartbeat.sleeping(until),
     pass(report) {
       metrics.recordPass();
       view?.scanned(report.counts.scanned);
@@ -91,34 +109,10 @@ function observerFor(metrics: DaemonMetrics, io: CliIo, progress: boolean, lifec
   };
 }
 
-async function serveStatus(
-  config: LoadedConfig,
-  log: Logger,
-  metrics: DaemonMetrics,
-  engine: Engine,
-  startedAt: number,
-  options: WatchOptions,
-): Promise<StatusServer | undefined> {
-  const { port, host } = config.daemon;
-  if (port === 0 && !options.statusOnFreePort) return undefined;
-  try {
-    return await startStatusServer({ port, host, clock: systemClock, log, startedAt, summary: () => engine.summary(), metrics });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL' && code !== 'EACCES') throw error;
-    throw new ConfigError({
-      code: 'CONFIG_INVALID',
-      summary: 'Cannot serve /healthz and /metrics.',
-      issues: [`daemon.port: ${host}:${port} is not available (${code}); choose another port, or 0 to serve nothing`],
-      configPath: config.configPath,
-    });
-  }
-}
-
 function banner(io: CliIo, config: LoadedConfig, server: StatusServer | undefined): void {
   io.out(`Watching ${config.sources.length} source${config.sources.length === 1 ? '' : 's'}:`);
   for (const source of config.sources) io.out(`  ${source.name}  ${source.path}  → replica ${source.replicaUUID}`);
-  if (server) io.out(`Health: ${server.url}/healthz  Metrics: ${server.url}/metrics`);
+  io.out(statusLines(server));
   io.out('Press Ctrl-C to stop.');
 }
 

@@ -1,7 +1,7 @@
 /**
- * What people at a terminal see while the daemon runs: a compact progress line (on a TTY) and,
- * for the demo, one line per document each time its state changes. Off a TTY, `watch` shows
- * neither: the structured logs say it all.
+ * What people at a terminal see while the daemon runs: a compact progress line and one line per
+ * document each time its state changes (on a TTY, and always in the demo). Off a TTY, `watch`
+ * shows neither: the structured logs say it all.
  */
 import type { EngineSummary } from '../../engine/create-engine.js';
 import type { DocumentRecord, DocumentState } from '../../store/store.js';
@@ -72,6 +72,8 @@ export function formatChange(change: DocumentChange): string {
 }
 
 export interface LifecycleView {
+  /** Takes the documents' states as they are now without printing them: later lines are changes. */
+  baseline(): Promise<void>;
   /** Looks at the documents again; serialised, so lines never interleave or go backwards. */
   refresh(): void;
   /** Resolves once the refresh in hand (if any) is done. */
@@ -83,6 +85,9 @@ export function createLifecycleView(io: CliIo, listDocuments: () => Promise<Docu
   const seen = new Map<number, DocumentState>();
   let chain: Promise<void> = Promise.resolve();
   return {
+    async baseline() {
+      documentChanges(seen, await listDocuments());
+    },
     refresh() {
       chain = chain.then(async () => {
         try {

@@ -1,0 +1,33 @@
+import type { Clock } from '../clock/clock.js';
+
+/** Where the daemon loop is, as liveness reads it. Times on the injected clock. */
+export interface LoopVitals {
+  /** A round has been running since then (null while the loop sleeps). */
+  readonly busySince: number | null;
+  /** The loop sleeps until then (null while a round runs). */
+  readonly sleepingUntil: number | null;
+  /** When the last round finished; null before the first. */
+  readonly lastRoundAt: number | null;
+}
+
+export interface LoopHeartbeat {
+  /** A round begins (the daemon's `roundStarting` observer). */
+  roundStarting(): void;
+  /** A round is over and the loop sleeps until `until` (the daemon's `sleeping` observer). */
+  sleeping(until: number): void;
+  vitals(): LoopVitals;
+}
+
+/** Fed by the daemon's observer; created busy, since the loop starts with a round. */
+export function createLoopHeartbeat(clock: Clock): LoopHeartbeat {
+  let vitals: LoopVitals = { busySince: clock.now(), sleepingUntil: null, lastRoundAt: null };
+  return {
+    roundStarting() {
+      vitals = { ...vitals, busySince: clock.now(), sleepingUntil: null };
+    },
+    sleeping(until) {
+      vitals = { busySince: null, sleepingUntil: until, lastRoundAt: clock.now() };
+    },
+    vitals: () => vitals,
+  };
+}
