@@ -62,7 +62,7 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
   const reconcile = await engine.reconcile({ ...(signal && { signal }) });
   let pass = await engine.syncPass({ ...(signal && { signal }) });
   let passes = 1;
-  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0 };
+  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0 };
   const polls = { ...emptyPollResult(), cycles: 0 };
 
   let stoppedBy: SyncStop = 'round';
@@ -135,7 +135,7 @@ export function nextWake(state: EngineSummary, pollIntervalMs: number, settlingU
 }
 
 function addJobs(total: JobTotals, run: RunSummary): void {
-  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released'] as const) total[key] += run[key];
+  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'updated', 'failed', 'released'] as const) total[key] += run[key];
 }
 
 function addPoll(total: PollResult & { cycles: number }, poll: PollResult): void {

@@ -36,6 +36,11 @@ export interface FaultOptions {
    * `drop` cuts it. This is the ambiguous outcome a client must reconcile.
    */
   createTimeout?: { next: number; mode?: 'hang' | 'drop' } | null;
+  /**
+   * The next N PATCHes carrying `rawText` are applied (the entry is processed again) but never
+   * answered, like `createTimeout`: the in-place update a client must settle after a crash.
+   */
+  patchTimeout?: { next: number; mode?: 'hang' | 'drop' } | null;
 }
 
 export type RequestScope = 'api' | 'upload';
@@ -68,6 +73,7 @@ export function normaliseFaults(faults: FaultOptions): FaultOptions {
   }
   if (faults.dropConnection) count('faults.dropConnection.next', faults.dropConnection.next);
   if (faults.createTimeout) count('faults.createTimeout.next', faults.createTimeout.next);
+  if (faults.patchTimeout) count('faults.patchTimeout.next', faults.patchTimeout.next);
   return faults;
 }
 
@@ -85,6 +91,7 @@ export class FaultState {
   #latency: { ms: number; scope: FaultScope } | null = null;
   #drop: Counted | null = null;
   #createTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
+  #patchTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
 
   constructor(initial: FaultOptions) {
     this.inject(initial);
@@ -105,10 +112,14 @@ export class FaultState {
       const c = faults.createTimeout;
       this.#createTimeout = c === null ? null : { remaining: c.next, mode: c.mode ?? 'hang' };
     }
+    if (faults.patchTimeout !== undefined) {
+      const p = faults.patchTimeout;
+      this.#patchTimeout = p === null ? null : { remaining: p.next, mode: p.mode ?? 'hang' };
+    }
   }
 
   reset(): void {
-    this.#error = this.#latency = this.#drop = this.#createTimeout = null;
+    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#patchTimeout = null;
   }
 
   latencyFor(request: RequestScope): number {
@@ -129,6 +140,13 @@ export class FaultState {
     if (fault.mode === 'every') return fault.seen % fault.n === 0 ? { status: fault.status, body: fault.body } : null;
     if (fault.seen >= fault.n) this.#error = null;
     return { status: fault.status, body: fault.body };
+  }
+
+  takePatchTimeout(): 'hang' | 'drop' | null {
+    const timeout = this.#patchTimeout;
+    if (!timeout) return null;
+    if (--timeout.remaining <= 0) this.#patchTimeout = null;
+    return timeout.mode;
   }
 
   takeCreateTimeout(): 'hang' | 'drop' | null {

@@ -4,6 +4,7 @@ import { AUTH_CODES, SensayApiError, UNREACHABLE_CODES } from '../sensay/errors.
 import type { JobClaim } from '../store/store.js';
 import { leaseMsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { runDelete, runRename } from './entry-jobs.js';
+import { countUpdate, runUpdate } from './in-place-update.js';
 import { keepLease } from './lease-keeper.js';
 import { lastErrorOf, type UploadOutcome } from './outcome.js';
 import { runUpload, type ClaimedUpload } from './upload-protocol.js';
@@ -16,6 +17,8 @@ export interface RunSummary {
   adopted: number;
   deleted: number;
   renamed: number;
+  /** Text entries patched in place (no upload slot). */
+  updated: number;
   failed: number;
   /** Jobs put back in the queue (file changed, URL expired, throttled…). */
   released: number;
@@ -41,7 +44,7 @@ export interface JobRunner {
 type Claimed = { kind: 'upload'; claim: ClaimedUpload } | { kind: 'entry'; claim: JobClaim };
 type Nothing = { kind: 'none'; stop: StopReason; wakeAt: number | null };
 
-const ENTRY_KINDS = ['delete', 'rename'] as const;
+const ENTRY_KINDS = ['delete', 'rename', 'update'] as const;
 
 export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   const log = deps.log.child({ component: 'job-runner' });
@@ -59,7 +62,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   async function runUntilIdle(options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
-    const summary: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    const summary: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
     const queue = new PQueue({ concurrency });
     const running = new Set<Promise<void>>();
     let halt: { stop: StopReason; error?: SensayApiError } | null = null;
@@ -68,6 +71,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       const keeper = keepLease(deps, job.claim.job.id, deps.owner, leaseMs);
       try {
         if (job.kind === 'upload') tally(summary, await runUpload(deps, job.claim), (h) => (halt ??= h));
+        else if (job.claim.job.kind === 'update') countUpdate(summary, await runUpdate(deps, job.claim), (h) => (halt ??= h));
         else if (job.claim.job.kind === 'delete') count(summary, await runDelete(deps, job.claim));
         else count(summary, await runRename(deps, job.claim));
       } catch (error) {
@@ -110,10 +114,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   }
 
   async function runUntil(deadline: number, options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
-    const total: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    const total: RunSummary = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' };
     for (;;) {
       const run = await runUntilIdle(options);
-      for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released'] as const) total[key] += run[key];
+      for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'updated', 'failed', 'released'] as const) total[key] += run[key];
       Object.assign(total, { nextWakeAt: run.nextWakeAt, stoppedBy: run.stoppedBy });
       if (run.error) total.error = run.error;
       const wake = run.nextWakeAt;

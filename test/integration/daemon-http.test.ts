@@ -65,8 +65,8 @@ describe('daemon status endpoints', () => {
 
   it('GET /metrics serves Prometheus text: document gauges, counters fed by the loop, budget, last poll', async () => {
     const { url, metrics } = await serve(async () => summaryAt(T0, { ready: 3, processing: 2 }));
-    metrics.recordJobs({ uploaded: 2, adopted: 0, deleted: 1, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' });
-    metrics.recordJobs({ uploaded: 1, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'budget' });
+    metrics.recordJobs({ uploaded: 2, adopted: 0, deleted: 1, renamed: 0, updated: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' });
+    metrics.recordJobs({ uploaded: 1, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'budget' });
     metrics.recordPoll({ ...emptyPollResult(), recreatesQueued: 1, ready: 2 }, T0 + 5000);
     metrics.recordPoll({ ...emptyPollResult(), replicasSkipped: 1 }, T0 + 9000);
     const res = await fetch(`${url}/metrics`);
@@ -103,7 +103,7 @@ describe('daemon status endpoints', () => {
   it('keeps each daemon\'s metrics apart (no global registry) and adds process metrics when asked', async () => {
     const a = createDaemonMetrics();
     const b = createDaemonMetrics();
-    a.recordJobs({ uploaded: 5, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' });
+    a.recordJobs({ uploaded: 5, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, nextWakeAt: null, stoppedBy: 'idle' });
     const textB = await b.render(summaryAt(T0, {}));
     expect(textB).toContain('sensay_ingest_uploads_total 0');
     expect(textB).toContain('sensay_ingest_process_resident_memory_bytes');
