@@ -117,4 +117,26 @@ describe('sync in text mode against a strict OpenAPI server', () => {
     expect([...entries.keys()]).toEqual(ids);
     expect(server.responseProblems).toEqual([]);
   }, 120_000);
+
+  it('a server refusing PATCH rawText with 400: the change is replaced, and status says the replica does not take in-place updates', async () => {
+    ws.write('a.md', '# A\n\nalpha one\n');
+    expect((await sync()).code).toBe(0);
+    const [oldId] = [...entries.keys()];
+    server.route('PATCH', ENTRY, { status: 400, json: { success: false, error: 'Invalid request body: rawText is not allowed', request_id: 'req-1' } });
+
+    ws.write('a.md', '# A\n\nalpha two\n');
+    const second = await sync();
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ documents: { ready: 1, failed: 0 } });
+    expect(server.requestsTo('PATCH', ENTRY)).toHaveLength(1);
+    expect(server.requestsTo('POST', KB)).toHaveLength(2);
+    expect([...entries.values()].map((e) => e.text)).toEqual(['# A\n\nalpha two']);
+    expect(entries.has(oldId!)).toBe(false);
+
+    const status = await runBuiltCli(['status', '--config', ws.configPath, '--json']);
+    expect(JSON.parse(status.stdout).inPlaceUnsupported).toEqual([
+      expect.objectContaining({ replicaUUID: REPLICA, status: 400, code: 'BAD_REQUEST' }),
+    ]);
+    expect(server.responseProblems).toEqual([]);
+  }, 120_000);
 });
