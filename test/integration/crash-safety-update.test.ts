@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runUpdateCrashScenario } from '../support/crash-update.js';
 
 // Each scenario has its own simulator, state file and folder, so they run side by side.
-describe.concurrent('crash safety of an in-place update: SIGKILL around the PATCH, then restart', { timeout: 60_000 }, () => {
+describe.concurrent('crash safety of an in-place update: SIGKILL around the PATCH, then restart', { timeout: 180_000 }, () => {
   it('killed after recording the intent, before the PATCH: the restart sends it', async () => {
     const result = await runUpdateCrashScenario({ step: 'update-begun', delayMs: 0, files: 2 });
     expect(result.killed).toBe(true);
