@@ -32,7 +32,7 @@ const option = (name: string, fallback: number) => {
 function sourceAt(path: string): SourceConfig {
   return {
     name: 'bench', path, replicaUUID: '00000000-0000-4000-8000-000000000000', include: ['**/*'], exclude: [],
-    mode: 'file', onDelete: 'delete', maxDeletePercent: 20, priority: 0, requireText: false,
+    mode: 'file', onDelete: 'delete', maxDeletePercent: 20, priority: 0, requireText: false, update: 'replace',
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import type { ConfigFile } from './schema.js';
+import { resolveUpdateMode } from './source-update.js';
 import type { Config, SourceConfig } from './types.js';
 
 /** SQLite's in-memory database name passes through untouched. */
@@ -17,9 +18,12 @@ export function resolveConfig(
 ): { ok: true; config: Config } | { ok: false; issues: string[] } {
   const sources = file.sources.map((source): SourceConfig => {
     const path = resolve(configDir, source.path);
-    return { ...source, path, name: source.name ?? (basename(path) || path) };
+    return { ...source, path, name: source.name ?? (basename(path) || path), update: resolveUpdateMode(source).mode };
   });
-  const issues = sourceConflicts(sources, file.sources.map((source) => source.name !== undefined));
+  const issues = [
+    ...file.sources.flatMap((source, index) => resolveUpdateMode(source, index).issues),
+    ...sourceConflicts(sources, file.sources.map((source) => source.name !== undefined)),
+  ];
   if (issues.length > 0) return { ok: false, issues };
   const secretFile = file.api.organizationSecretFile;
   return {

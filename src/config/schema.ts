@@ -102,6 +102,8 @@ export const sourceSchema = object({
   maxDeletePercent: z.number(percent).min(0, percent).max(100, percent).default(20),
   priority: z.int(expected('an integer')).default(0),
   requireText: z.boolean(expected('true or false')).default(false),
+  // Left out: "in-place" for mode "text", "replace" for mode "file" (resolve-config decides).
+  update: z.enum(['in-place', 'replace'], expected('"in-place" or "replace"')).optional(),
 });
 
 export const configFileSchema = object({

@@ -4,6 +4,7 @@
  */
 export type SourceMode = 'file' | 'text';
 export type OnDelete = 'delete' | 'keep';
+export type UpdateMode = 'in-place' | 'replace';
 
 export interface ApiConfig {
   /** No trailing slash. SENSAY_API_URL, when set, has already replaced the file's value. */
@@ -67,6 +68,11 @@ export interface SourceConfig {
   readonly maxDeletePercent: number;
   readonly priority: number;
   readonly requireText: boolean;
+  /**
+   * How a changed document reaches Sensay: `in-place` patches the text of its entry (text mode
+   * only; no upload slot), `replace` uploads a new entry and deletes the old one once READY.
+   */
+  readonly update: UpdateMode;
 }
 
 export interface Config {

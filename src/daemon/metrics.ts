@@ -43,6 +43,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
   const recreates = new Counter({ name: name('recreates_total'), help: 'Errored or stuck entries queued for re-creation', registers });
   const deletes = new Counter({ name: name('deletes_total'), help: 'Entries deleted because their file went away', registers });
   const renames = new Counter({ name: name('renames_total'), help: 'Entries retitled after a move or rename', registers });
+  const updates = new Counter({ name: name('in_place_updates_total'), help: 'Text entries whose text was patched in place (no upload slot)', registers });
   const failures = new Counter({ name: name('upload_failures_total'), help: 'Uploads that failed for good', registers });
   const ready = new Counter({ name: name('ready_total'), help: 'Entries seen becoming READY', registers });
   const passes = new Counter({ name: name('sync_passes_total'), help: 'Scan, extract and plan passes run', registers });
@@ -59,6 +60,7 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
       uploads.inc(run.uploaded);
       deletes.inc(run.deleted);
       renames.inc(run.renamed);
+      updates.inc(run.updated);
       failures.inc(run.failed);
     },
     recordPoll(poll, at) {

@@ -84,6 +84,10 @@ class PlanApplier {
         const version = this.version(job.source, job.relPath);
         return store.queueUpload({ documentId: id, kind: job.action, priority, now, ...(version && { version }) });
       }
+      case 'update': {
+        const version = this.version(job.source, job.relPath);
+        return store.queueUpload({ documentId: job.documentId, kind: 'update', priority, now, ...(version && { version }) });
+      }
       case 'delete':
         return store.queueDelete(job.documentId, now, priority);
       case 'rename':

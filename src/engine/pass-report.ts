@@ -34,6 +34,8 @@ export interface PassCounts {
   extracted: number;
   create: number;
   replace: number;
+  /** Text entries to be patched in place (no upload slot). */
+  update: number;
   delete: number;
   rename: number;
   duplicate: number;
@@ -66,7 +68,7 @@ export interface SyncPassReport {
 }
 
 export function emptyCounts(): PassCounts {
-  return { scanned: 0, extracted: 0, create: 0, replace: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0, settling: 0 };
+  return { scanned: 0, extracted: 0, create: 0, replace: 0, update: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0, settling: 0 };
 }
 
 /** `settling` tells which `none` jobs are settling files, counted apart rather than as unchanged. */

@@ -74,6 +74,25 @@ export class PlanRecorder {
     });
   }
 
+  /** The caller guarantees an entry and a text: the entry's text is patched in place. */
+  update(file: ScannedFile, doc: KnownDocument & { entryId: number }, content: AcceptedContent & { textHash: string }): void {
+    this.out.jobs.push({
+      key: this.key(file.relPath, doc, file),
+      item: {
+        action: 'update',
+        reason: 'CHANGED',
+        source: this.source.name,
+        relPath: file.relPath,
+        replicaUUID: doc.replicaUUID,
+        documentId: doc.id,
+        entryId: doc.entryId,
+        sha256: content.sha256,
+        textHash: content.textHash,
+      },
+    });
+    this.live(doc, file.relPath, { replicaUUID: doc.replicaUUID, sha256: content.sha256, textHash: content.textHash });
+  }
+
   delete(doc: KnownDocument): void {
     this.out.jobs.push({
       key: this.key(doc.relPath, doc),

@@ -141,6 +141,10 @@ class SourceClassifier {
       return;
     }
     if (!hasEntry(doc)) return this.rec.candidate(file, origin, doc, admission);
+    const textHash = admission.textHash;
+    if (origin === 'changed' && !replicaOnly && textHash !== null && canUpdateInPlace(this.source, doc)) {
+      return this.rec.update(file, doc, { ...admission, textHash });
+    }
     const reason = origin === 'reexamined' ? 'REEXAMINED' : replicaOnly ? 'REPLICA_CHANGED' : 'CHANGED';
     this.rec.replace(file, doc, admission, reason);
   }
@@ -182,6 +186,19 @@ class SourceClassifier {
     this.rec.none(doc, reason, file);
     if (LIVE.has(doc.state)) this.rec.live(doc, doc.relPath, identityOf(doc));
   }
+}
+
+/** States whose entry carries a whole version that a PATCH can overwrite (not errored, not failed). */
+const PATCHABLE: ReadonlySet<KnownState> = new Set(['queued', 'processing', 'ready']);
+
+function canUpdateInPlace(source: PlanSource, doc: WithEntry): boolean {
+  return (
+    source.mode === 'text' &&
+    source.update === 'in-place' &&
+    PATCHABLE.has(doc.state) &&
+    doc.replicaUUID === source.replicaUUID &&
+    doc.textHash !== null
+  );
 }
 
 function hasEntry(doc: KnownDocument): doc is WithEntry {

@@ -17,6 +17,12 @@ export interface PlanSource {
   readonly priority: number;
   /** When true, NO_TEXT is a rejection in file mode too. */
   readonly requireText: boolean;
+  /**
+   * `in-place`: a changed text document whose entry is live gets its text patched (an `update`
+   * job, no upload slot). The caller passes `replace` for file mode and for a replica known to
+   * refuse in-place updates. Absent: `replace`.
+   */
+  readonly update?: 'in-place' | 'replace';
 }
 
 /** The extractor's verdict as the planner needs it; policy (NO_TEXT) is applied by the planner. */
@@ -97,6 +103,7 @@ export interface PlanWarning {
 
 export type CreateReason = 'NEW' | 'CHANGED' | 'REEXAMINED' | 'PROMOTED' | 'REAPPEARED';
 export type ReplaceReason = 'CHANGED' | 'REEXAMINED' | 'REPLICA_CHANGED';
+export type UpdateReason = 'CHANGED';
 export type DeleteReason = 'FILE_DELETED';
 export type RenameReason = 'MOVED';
 /**
@@ -120,7 +127,7 @@ export type NoneReason =
   | 'ALREADY_DELETED'
   | 'SOURCE_NOT_CONFIGURED';
 
-export type JobAction = 'create' | 'replace' | 'delete' | 'rename' | 'none';
+export type JobAction = 'create' | 'replace' | 'update' | 'delete' | 'rename' | 'none';
 
 interface JobBase {
   readonly action: JobAction;
@@ -156,6 +163,19 @@ export interface ReplaceJob extends JobBase {
   readonly warning?: PlanWarning;
 }
 
+/**
+ * Patch the entry `entryId` with the new text (text mode, `update: "in-place"`): no upload slot,
+ * the entry is processed again and is not READY meanwhile.
+ */
+export interface UpdateJob extends JobBase {
+  readonly action: 'update';
+  readonly reason: UpdateReason;
+  readonly documentId: number;
+  readonly entryId: number;
+  readonly sha256: string;
+  readonly textHash: string;
+}
+
 /** Delete the entry (if any) and forget the document. */
 export interface DeleteJob extends JobBase {
   readonly action: 'delete';
@@ -176,7 +196,7 @@ export interface NoneJob extends JobBase {
   readonly reason: NoneReason;
 }
 
-export type PlanJob = CreateJob | ReplaceJob | DeleteJob | RenameJob | NoneJob;
+export type PlanJob = CreateJob | ReplaceJob | UpdateJob | DeleteJob | RenameJob | NoneJob;
 
 /**
  * A file the policy refuses. With `entryId`, the previous version's entry stays live.

@@ -4,6 +4,7 @@ import type { DaemonConfig, LoadedConfig, SourceConfig } from '../config/types.j
 import type { Extractor } from '../extractors/extraction.js';
 import { UPLOAD_JOB_KINDS } from '../store/index.js';
 import type { DocumentRecord, ScannedFile as StoreScannedFile, Store } from '../store/store.js';
+import { replicasWithoutInPlace } from '../uploader/in-place-support.js';
 import { scanSource, type FoundFile, type ScanResult } from '../watchers/index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { estimateQueue, type QueueEta } from './eta.js';
@@ -58,8 +59,10 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
+  // A replica that refused a PATCH of rawText gets replaces (DECISIONS: remembered in the store).
+  const refused = store ? await replicasWithoutInPlace(store, config.sources.map((source) => source.replicaUUID)) : new Map();
   const planned = makePlan({
-    sources: config.sources.map(toPlanSource),
+    sources: config.sources.map((source) => toPlanSource(source, refused.has(source.replicaUUID))),
     files: examined.map(toPlannerFile),
     known: documents.map(toKnownDocument).filter((doc): doc is KnownDocument => doc !== null),
     scanComplete,
@@ -225,8 +228,9 @@ async function dryRunEta(store: Store | null, config: SyncPassConfig, planned: R
   );
 }
 
-function toPlanSource(source: SourceConfig): PlanSource {
+function toPlanSource(source: SourceConfig, inPlaceRefused: boolean): PlanSource {
   return {
+    update: source.mode === 'text' && source.update === 'in-place' && !inPlaceRefused ? 'in-place' : 'replace',
     name: source.name,
     replicaUUID: source.replicaUUID,
     mode: source.mode,

@@ -73,7 +73,7 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
   const reconcile = await engine.reconcile({ ...(signal && { signal }) });
   let pass = await engine.syncPass({ ...(signal && { signal }) });
   let passes = 1;
-  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0 };
+  const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0 };
   let outageSince: number | null = null;
   const polls = { ...emptyPollResult(), cycles: 0 };
 
@@ -154,7 +154,7 @@ export function nextWake(state: EngineSummary, pollIntervalMs: number, settlingU
 }
 
 function addJobs(total: JobTotals, run: RunSummary): void {
-  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released', 'outages'] as const) total[key] += run[key];
+  for (const key of ['uploaded', 'adopted', 'deleted', 'renamed', 'updated', 'failed', 'released', 'outages'] as const) total[key] += run[key];
 }
 
 function addPoll(total: PollResult & { cycles: number }, poll: PollResult): void {

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock/clock.js';
@@ -39,6 +41,8 @@ export interface ApiCall {
   path: string;
   query?: URLSearchParams;
   json?: unknown;
+  /** Send the JSON body with `Content-Encoding: gzip` when it is larger than this many bytes. */
+  gzipAboveBytes?: number;
   kind: RequestKind;
   /** Non-2xx statuses the caller handles itself (e.g. 404 on GET → null); not errors, not logged. */
   passStatuses?: readonly number[];
@@ -59,10 +63,14 @@ export class ApiRequester {
   async call(call: ApiCall): Promise<ApiCallResult> {
     const url = this.#url(call);
     const headers: Record<string, string> = { ...this.#o.headers };
-    let body: string | undefined;
+    let body: string | Buffer | undefined;
     if (call.json !== undefined) {
       body = JSON.stringify(call.json);
       headers['Content-Type'] = 'application/json';
+      if (call.gzipAboveBytes !== undefined && Buffer.byteLength(body) > call.gzipAboveBytes) {
+        body = await gzipAsync(body);
+        headers['Content-Encoding'] = 'gzip';
+      }
     }
 
     for (let attempt = 1; ; attempt++) {
@@ -174,6 +182,8 @@ export class ApiRequester {
     return secret.length >= 4 ? text.split(secret).join('[REDACTED]') : text;
   }
 }
+
+const gzipAsync = promisify(gzip);
 
 function parseJson(text: string): unknown {
   if (text.trim() === '') return undefined;

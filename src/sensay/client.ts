@@ -14,6 +14,7 @@ import type {
   CreateEntryInput,
   CreateEntryResult,
   DeleteEntryOutcome,
+  EntryPatch,
   EntryPage,
   KnowledgeBaseEntry,
   ListEntriesFilters,
@@ -76,7 +77,11 @@ export interface SensayClient {
   /** The number of entries matching the filters, in one request (pageSize=0). */
   countEntries(replicaUUID: string, filters?: Omit<ListEntriesFilters, 'page' | 'pageSize'>, options?: RequestOptions): Promise<number>;
   deleteEntry(replicaUUID: string, id: number, options?: RequestOptions): Promise<DeleteEntryOutcome>;
-  patchEntry(replicaUUID: string, id: number, patch: { title: string }, options?: RequestOptions): Promise<void>;
+  /**
+   * PATCH of an entry's title and/or its text. A new `rawText` makes Sensay process the entry
+   * again (status back to processing, then READY); a body over 64 KiB is sent gzipped.
+   */
+  patchEntry(replicaUUID: string, id: number, patch: EntryPatch, options?: RequestOptions): Promise<void>;
   getFileTypes(options?: RequestOptions): Promise<MediaGroup[]>;
   /**
    * Hashes the bytes behind an entry's `file.downloadURL` (no Sensay header goes there), reading
@@ -226,7 +231,19 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
     },
 
     async patchEntry(replicaUUID, id, patch, opts = {}) {
-      const call: ApiCall = { method: 'PATCH', path: entryPath(replicaUUID, id), json: { title: patch.title }, kind: 'idempotent', signal: opts.signal };
+      const json = {
+        ...(patch.title !== undefined && { title: patch.title }),
+        ...(patch.rawText !== undefined && { rawText: patch.rawText }),
+      };
+      // The same body sent twice leaves the entry as once: safe to repeat after a lost answer.
+      const call: ApiCall = {
+        method: 'PATCH',
+        path: entryPath(replicaUUID, id),
+        json,
+        gzipAboveBytes: GZIP_ABOVE_BYTES,
+        kind: 'idempotent',
+        signal: opts.signal,
+      };
       await send(call, () => ({ ok: true, value: undefined }));
     },
 
@@ -251,6 +268,9 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
   };
   return client;
 }
+
+/** JSON bodies larger than this go gzipped (the PATCH schema allows `Content-Encoding: gzip`). */
+export const GZIP_ABOVE_BYTES = 64 * 1024;
 
 function apiHeaders(options: SensayClientOptions, userAgent: string): Record<string, string> {
   const headers: Record<string, string> = {

@@ -17,7 +17,7 @@ export interface HttpAttempt {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: URL;
   headers: Record<string, string>;
-  body?: string | Readable;
+  body?: string | Buffer | Readable;
   timeoutMs: number;
   signal?: AbortSignal;
 }

@@ -31,6 +31,9 @@ export type KnowledgeBaseEntry = Omit<GetEntryBody, 'success' | 'status' | 'type
   [extra: string]: unknown;
 };
 
+/** What a PATCH may change; at least one field. `rawText` must not be empty (minLength 1). */
+export type EntryPatch = { title: string; rawText?: string } | { title?: string; rawText: string };
+
 export type CreateEntryInput = { title: string; filename: string } | { title: string; text: string };
 
 export type CreateEntryRequestBody = NonNullable<KnowledgeBase['post']['requestBody']>['content']['application/json'];

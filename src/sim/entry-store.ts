@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntryError, EntryType } from './api-types.js';
-import { planFailure, type FailurePlan, type NormalisedFailureRule } from './failures.js';
+import { patchRefusal, planFailure, type FailurePlan, type NormalisedFailureRule } from './failures.js';
 
 /** Fields a PATCH may set besides the title; shown back on GET. */
 export interface EntryPatch {
@@ -32,12 +32,15 @@ export interface StoredEntry {
   readonly autoRefresh: boolean;
   readonly text: string | undefined;
   readonly createdAt: number;
+  /** When processing (re)started: the create, or the last PATCH of `rawText` of a text entry. */
+  processingFrom: number;
   /** Last PATCH; the reported `updatedAt` is the later of this and the last status change. */
   patchedAt: number;
   upload: StoredUpload | null;
   readonly uploadToken: string | null;
   readonly signedUrlExpiresAt: number | null;
-  readonly failure: FailurePlan | null;
+  /** Planned at the create; planned again when a PATCH of `rawText` restarts processing. */
+  failure: FailurePlan | null;
   readonly fingerprint: string;
   /** 1 for the first entry ever created with this title (or filename), 2 for the next, … */
   readonly createOrdinal: number;
@@ -63,6 +66,7 @@ export class EntryStore {
   readonly #entries = new Map<number, StoredEntry>();
   readonly #byToken = new Map<string, StoredEntry>();
   readonly #createCounts = new Map<string, number>();
+  readonly #patchCounts = new Map<string, number>();
   #nextId = 1;
 
   constructor(rules: readonly NormalisedFailureRule[], signedUrlTtlMs: number) {
@@ -85,11 +89,12 @@ export class EntryStore {
       autoRefresh: input.autoRefresh ?? false,
       text: input.text,
       createdAt: now,
+      processingFrom: now,
       patchedAt: now,
       upload: null,
       uploadToken: isFile ? randomBytes(24).toString('base64url') : null,
       signedUrlExpiresAt: isFile ? now + this.#signedUrlTtlMs : null,
-      failure: planFailure(this.#rules, input, ordinal),
+      failure: planFailure(this.#rules, input, { create: ordinal, patch: 0, any: ordinal + (this.#patchCounts.get(titleKey) ?? 0) }),
       fingerprint: randomBytes(16).toString('hex'),
       createOrdinal: ordinal,
       titleKey,
@@ -99,6 +104,27 @@ export class EntryStore {
     this.#entries.set(entry.id, entry);
     if (entry.uploadToken) this.#byToken.set(entry.uploadToken, entry);
     return entry;
+  }
+
+  /**
+   * A PATCH of `rawText`: the text is replaced and a text entry is processed again from the start
+   * (NEW → … → READY), its failure planned afresh as a `patch` run (see FailureRule.on).
+   */
+  reprocess(entry: StoredEntry, rawText: string, now: number): void {
+    entry.patch.rawText = rawText;
+    if (entry.type !== 'text') return;
+    const patches = (this.#patchCounts.get(entry.titleKey) ?? 0) + 1;
+    this.#patchCounts.set(entry.titleKey, patches);
+    const creates = this.#createCounts.get(entry.titleKey) ?? 0;
+    const names = { title: entry.title, filename: entry.filename };
+    entry.failure = planFailure(this.#rules, names, { create: creates, patch: patches, any: creates + patches }, 'patch');
+    entry.processingFrom = now;
+    delete entry.patch.error;
+  }
+
+  /** The 4xx a failure rule answers a PATCH of this entry's raw text with, or null. */
+  patchRefusal(entry: StoredEntry): number | null {
+    return patchRefusal(this.#rules, { title: entry.title, filename: entry.filename });
   }
 
   /** A live entry of that replica, or undefined (deleted and foreign entries are not found). */

@@ -18,7 +18,7 @@ export interface SimEntry {
   readonly title: string | null;
   readonly filename: string | null;
   readonly url: string | null;
-  /** The text of a text entry, as posted. */
+  /** The text of a text entry: as posted, or as last set by a PATCH of `rawText`. */
   readonly text: string | null;
   readonly status: EntryStatus;
   readonly error: EntryError | null;
@@ -38,7 +38,7 @@ export interface SimEntry {
 
 export function stateOf(entry: StoredEntry, durations: Readonly<Record<ProcessingStatus, number>>, now: number): EntryState {
   const progress = progressAt(
-    { type: entry.type, createdAt: entry.createdAt, uploadedAt: entry.upload?.at ?? null, failure: entry.failure },
+    { type: entry.type, createdAt: entry.processingFrom, uploadedAt: entry.upload?.at ?? null, failure: entry.failure },
     durations,
     now,
   );
@@ -108,7 +108,7 @@ export function toSimEntry(entry: StoredEntry, state: EntryState, createCount: n
     title: entry.title ?? null,
     filename: entry.filename ?? null,
     url: entry.url ?? null,
-    text: entry.text ?? null,
+    text: entry.patch.rawText ?? entry.text ?? null,
     status: state.status,
     error: state.error ? { ...state.error } : null,
     createdAt: entry.createdAt,

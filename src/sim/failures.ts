@@ -26,7 +26,22 @@ export interface FailureRule {
   at?: FailureStage;
   /** The `error.message` to report. */
   message?: string;
+  /**
+   * Which processing runs the rule counts and fails: `create` (default) the entries created,
+   * `patch` the re-processing a `PATCH { rawText }` starts, `any` both, in the order they happen.
+   */
+  on?: FailureTrigger;
+  /** The first `skip` matching runs go through; the failure starts with the next one. Default 0. */
+  skip?: number;
+  /**
+   * Answer a `PATCH` carrying `rawText` of a matching entry with this 4xx status and change
+   * nothing (an API version without `rawText` on PATCH). Other PATCHes pass.
+   */
+  refusePatch?: number;
 }
+
+/** What started a processing run: a create, or a PATCH of the entry's raw text. */
+export type FailureTrigger = 'create' | 'patch' | 'any';
 
 export type FailureKind = 'error' | 'unprocessable' | 'stuck';
 
@@ -37,9 +52,12 @@ export interface NormalisedFailureRule {
   readonly times: number;
   readonly at: FailureStage;
   readonly message: string;
+  readonly on: FailureTrigger;
+  readonly skip: number;
+  readonly refusePatch: number | null;
 }
 
-/** What will happen to one entry; decided once, when it is created. */
+/** What will happen to one entry; decided when it is created, again when its text is patched. */
 export interface FailurePlan {
   readonly kind: FailureKind;
   readonly at: FailureStage;
@@ -62,7 +80,18 @@ function normaliseRule(rule: FailureRule, key: string): NormalisedFailureRule {
   const at = rule.at ?? 'RAW_TEXT';
   if (!STAGES.includes(at)) throw new SimulatorOptionsError(`${key}.at`, `one of ${STAGES.join(', ')}`, rule.at);
   const kind: FailureKind = rule.unprocessable ? 'unprocessable' : rule.stuck ? 'stuck' : 'error';
+  const on = rule.on ?? 'create';
+  if (!['create', 'patch', 'any'].includes(on)) throw new SimulatorOptionsError(`${key}.on`, '"create", "patch" or "any"', rule.on);
+  const skip = rule.skip ?? 0;
+  if (!(Number.isInteger(skip) && skip >= 0)) throw new SimulatorOptionsError(`${key}.skip`, 'an integer >= 0', rule.skip);
+  const refuse = rule.refusePatch;
+  if (refuse !== undefined && !(Number.isInteger(refuse) && refuse >= 400 && refuse <= 499)) {
+    throw new SimulatorOptionsError(`${key}.refusePatch`, 'an integer from 400 to 499', refuse);
+  }
   return Object.freeze({
+    on,
+    skip,
+    refusePatch: refuse ?? null,
     test: matcher(rule.match, `${key}.match`),
     label: String(rule.match),
     kind,
@@ -89,17 +118,39 @@ function defaultMessage(kind: FailureKind): string {
   return 'Failed to process the entry (simulated failure)';
 }
 
+/** How many processing runs of each trigger a title has had, this one included (1 for the first). */
+export interface RunOrdinals {
+  readonly create: number;
+  readonly patch: number;
+  readonly any: number;
+}
+
+type Names = { title?: string | undefined; filename?: string | undefined };
+
 /**
- * The first rule matching the title or filename decides. `ordinal` is 1 for the first entry ever
- * created with this title, 2 for the second, and so on.
+ * The first rule matching the title or filename and counting this run's trigger decides.
+ * Its ordinal is the run's number among the runs it counts (creates, patches, or both).
  */
 export function planFailure(
   rules: readonly NormalisedFailureRule[],
-  names: { title?: string | undefined; filename?: string | undefined },
-  ordinal: number,
+  names: Names,
+  ordinals: RunOrdinals,
+  trigger: 'create' | 'patch' = 'create',
 ): FailurePlan | null {
-  const candidates = [names.title, names.filename].filter((v): v is string => typeof v === 'string');
-  const rule = rules.find((r) => candidates.some((value) => r.test(value)));
-  if (!rule || ordinal > rule.times) return null;
+  const candidates = namesOf(names);
+  const rule = rules.find((r) => r.refusePatch === null && (r.on === 'any' || r.on === trigger) && candidates.some((value) => r.test(value)));
+  if (!rule) return null;
+  const ordinal = ordinals[rule.on] - rule.skip;
+  if (ordinal < 1 || ordinal > rule.times) return null;
   return { kind: rule.kind, at: rule.at, message: rule.message };
+}
+
+/** The status a rule answers a PATCH of this entry's raw text with, or null to accept it. */
+export function patchRefusal(rules: readonly NormalisedFailureRule[], names: Names): number | null {
+  const candidates = namesOf(names);
+  return rules.find((r) => r.refusePatch !== null && candidates.some((value) => r.test(value)))?.refusePatch ?? null;
+}
+
+function namesOf(names: Names): string[] {
+  return [names.title, names.filename].filter((v): v is string => typeof v === 'string');
 }

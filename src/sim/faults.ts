@@ -41,6 +41,11 @@ export interface FaultOptions {
    * The bytes are not stored and the entry stays `NEW`, as a real storage that refuses does.
    */
   uploadRefusal?: { status: number; next?: number } | null;
+  /**
+   * The next N PATCHes carrying `rawText` are applied (the entry is processed again) but never
+   * answered, like `createTimeout`: the in-place update a client must settle after a crash.
+   */
+  patchTimeout?: { next: number; mode?: 'hang' | 'drop' } | null;
 }
 
 export type RequestScope = 'api' | 'upload';
@@ -80,6 +85,7 @@ export function normaliseFaults(faults: FaultOptions): FaultOptions {
     }
     if (refusal.next !== undefined) count('faults.uploadRefusal.next', refusal.next);
   }
+  if (faults.patchTimeout) count('faults.patchTimeout.next', faults.patchTimeout.next);
   return faults;
 }
 
@@ -98,6 +104,7 @@ export class FaultState {
   #drop: Counted | null = null;
   #createTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
   #uploadRefusal: { status: number; remaining: number } | null = null;
+  #patchTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
 
   constructor(initial: FaultOptions) {
     this.inject(initial);
@@ -122,10 +129,14 @@ export class FaultState {
       const r = faults.uploadRefusal;
       this.#uploadRefusal = r === null ? null : { status: r.status, remaining: r.next ?? Infinity };
     }
+    if (faults.patchTimeout !== undefined) {
+      const p = faults.patchTimeout;
+      this.#patchTimeout = p === null ? null : { remaining: p.next, mode: p.mode ?? 'hang' };
+    }
   }
 
   reset(): void {
-    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#uploadRefusal = null;
+    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#uploadRefusal = this.#patchTimeout = null;
   }
 
   /** The status a signed-URL PUT is refused with, or null to let it through. */
@@ -154,6 +165,13 @@ export class FaultState {
     if (fault.mode === 'every') return fault.seen % fault.n === 0 ? { status: fault.status, body: fault.body } : null;
     if (fault.seen >= fault.n) this.#error = null;
     return { status: fault.status, body: fault.body };
+  }
+
+  takePatchTimeout(): 'hang' | 'drop' | null {
+    const timeout = this.#patchTimeout;
+    if (!timeout) return null;
+    if (--timeout.remaining <= 0) this.#patchTimeout = null;
+    return timeout.mode;
   }
 
   takeCreateTimeout(): 'hang' | 'drop' | null {

@@ -93,6 +93,8 @@ export interface SimStats {
   gets: number;
   lists: number;
   patches: number;
+  /** Of those, PATCHes that set `rawText` (the entry is processed again). */
+  rawTextPatches: number;
   deletes: number;
   fileTypes: number;
   /** 429s with `Retry-After` (either sliding window). */
@@ -118,6 +120,7 @@ export function emptyStats(): SimStats {
     gets: 0,
     lists: 0,
     patches: 0,
+    rawTextPatches: 0,
     deletes: 0,
     fileTypes: 0,
     throttled: 0,

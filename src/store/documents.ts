@@ -175,7 +175,8 @@ export type EntryCreatedResult =
 
 export interface QueueUploadInput {
   documentId: number;
-  kind: Extract<JobKind, 'create' | 'replace' | 'recreate'>;
+  /** `update`: patch the text of the entry in place (text mode; no upload slot). */
+  kind: Extract<JobKind, 'create' | 'replace' | 'recreate' | 'update'>;
   /** The version being queued; omitted = the one already recorded. */
   version?: FileVersion;
   priority?: number;

@@ -1,6 +1,6 @@
 export type * from './store.js';
 export { DOCUMENT_STATES } from './documents.js';
-export { JOB_KINDS, JOB_STATES, UPLOAD_JOB_KINDS } from './jobs.js';
+export { JOB_KINDS, JOB_STATES, UPLOAD_JOB_KINDS, VERSION_JOB_KINDS } from './jobs.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { decideSlot, windowFreeAt, type WindowDecision } from './budget-window.js';
 export { openSqliteStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './sqlite/open-sqlite-store.js';

@@ -1,11 +1,18 @@
 import type { DocumentRecord, LastError } from './documents.js';
 import type { JsonValue } from './json-value.js';
 
-export const JOB_KINDS = ['create', 'replace', 'recreate', 'delete', 'rename'] as const;
+export const JOB_KINDS = ['create', 'replace', 'recreate', 'delete', 'rename', 'update'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** The kinds that POST a new entry and therefore spend an upload slot. */
 export const UPLOAD_JOB_KINDS: readonly JobKind[] = Object.freeze(['create', 'replace', 'recreate']);
+
+/**
+ * The kinds that carry a new version of the document to Sensay: the uploads, and `update` (a
+ * text entry patched in place, which spends a request but no upload slot). At most one of them
+ * is open per document: queueing one withdraws the others.
+ */
+export const VERSION_JOB_KINDS: readonly JobKind[] = Object.freeze([...UPLOAD_JOB_KINDS, 'update']);
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];

@@ -15,6 +15,10 @@ export const PROTOCOL_STEPS = [
   'upload-sent',
   'upload-done',
   'processing',
+  // An in-place update (text mode): the intent is recorded, the PATCH is on the wire, it answered.
+  'update-begun',
+  'patch-sent',
+  'patch-answered',
 ] as const;
 export type ProtocolStep = (typeof PROTOCOL_STEPS)[number];
 

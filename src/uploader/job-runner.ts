@@ -5,6 +5,7 @@ import { leaseOf } from '../store/jobs.js';
 import type { JobClaim } from '../store/store.js';
 import { leaseMsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { runDelete, runRename } from './entry-jobs.js';
+import { countUpdate, runUpdate } from './in-place-update.js';
 import { keepLease, LeaseLostError, type LeaseKeeper } from './lease-keeper.js';
 import { lastErrorOf, type UploadOutcome } from './outcome.js';
 import { runUpload, type ClaimedUpload } from './upload-protocol.js';
@@ -21,6 +22,8 @@ export interface RunSummary {
   adopted: number;
   deleted: number;
   renamed: number;
+  /** Text entries patched in place (no upload slot). */
+  updated: number;
   failed: number;
   /** Jobs put back in the queue (file changed, URL expired, throttled, outage…). */
   released: number;
@@ -48,7 +51,7 @@ export interface JobRunner {
 type Claimed = { kind: 'upload'; claim: ClaimedUpload } | { kind: 'entry'; claim: JobClaim };
 type Nothing = { kind: 'none'; stop: StopReason; wakeAt: number | null };
 
-const ENTRY_KINDS = ['delete', 'rename'] as const;
+const ENTRY_KINDS = ['delete', 'rename', 'update'] as const;
 
 export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   const log = deps.log.child({ component: 'job-runner' });
@@ -79,6 +82,9 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           const outcome = await runUpload(deps, job.claim, keeper);
           if (outcome.outcome === 'outage') lastOutage = outcome.error;
           tally(summary, outcome, (h) => (halt ??= h));
+        } else if (job.claim.job.kind === 'update') {
+          await keeper.ensureHeld();
+          countUpdate(summary, await runUpdate(deps, job.claim), (h) => (halt ??= h));
         } else if (job.claim.job.kind === 'delete') count(summary, await runDelete(deps, job.claim, keeper));
         else count(summary, await runRename(deps, job.claim, keeper));
       } catch (error) {
@@ -148,10 +154,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   return { runUntilIdle, runUntil };
 }
 
-const SUMMED = ['uploaded', 'adopted', 'deleted', 'renamed', 'failed', 'released', 'outages'] as const;
+const SUMMED = ['uploaded', 'adopted', 'deleted', 'renamed', 'updated', 'failed', 'released', 'outages'] as const;
 
 function emptySummary(): RunSummary {
-  return { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' };
+  return { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' };
 }
 
 function tally(summary: RunSummary, result: UploadOutcome, stop: (h: { stop: StopReason; error?: SensayApiError }) => void): void {

@@ -8,6 +8,7 @@ import { scanned, T0 } from './store-contract-fixtures.js';
 import { fileIdentityContract } from './store-contract-identity.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
+import { updateContract } from './store-contract-updates.js';
 
 export interface StoreUnderTest {
   store: Store;
@@ -42,6 +43,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     budgetContract(current);
     adoptionContract(current);
     fileIdentityContract(current);
+    updateContract(current);
     eventAndMetaContract(current);
   });
 }

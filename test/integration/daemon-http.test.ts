@@ -131,8 +131,8 @@ describe('daemon status endpoints', () => {
 
   it('GET /metrics serves Prometheus text: document gauges, counters fed by the loop, budget, last poll', async () => {
     const { url, metrics } = await serve(async () => summaryAt(T0, { ready: 3, processing: 2 }));
-    metrics.recordJobs({ uploaded: 2, adopted: 0, deleted: 1, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' });
-    metrics.recordJobs({ uploaded: 1, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'budget' });
+    metrics.recordJobs({ uploaded: 2, adopted: 0, deleted: 1, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' });
+    metrics.recordJobs({ uploaded: 1, adopted: 0, deleted: 0, renamed: 0, updated: 2, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'budget' });
     metrics.recordPoll({ ...emptyPollResult(), recreatesQueued: 1, ready: 2 }, T0 + 5000);
     metrics.recordPoll({ ...emptyPollResult(), replicasSkipped: 1 }, T0 + 9000);
     const res = await fetch(`${url}/metrics`);
@@ -144,6 +144,7 @@ describe('daemon status endpoints', () => {
     expect(text).toContain('sensay_ingest_documents{state="processing"} 2');
     expect(text).toContain('sensay_ingest_uploads_total 3');
     expect(text).toContain('sensay_ingest_deletes_total 1');
+    expect(text).toContain('sensay_ingest_in_place_updates_total 2');
     expect(text).toContain('sensay_ingest_recreates_total 1');
     expect(text).toContain('sensay_ingest_budget_remaining 6');
     // The poll that could not reach a replica does not count as successful.
@@ -180,7 +181,7 @@ describe('daemon status endpoints', () => {
   it('keeps each daemon\'s metrics apart (no global registry) and adds process metrics when asked', async () => {
     const a = createDaemonMetrics();
     const b = createDaemonMetrics();
-    a.recordJobs({ uploaded: 5, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' });
+    a.recordJobs({ uploaded: 5, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' });
     const textB = await b.render(summaryAt(T0, {}));
     expect(textB).toContain('sensay_ingest_uploads_total 0');
     expect(textB).toContain('sensay_ingest_process_resident_memory_bytes');

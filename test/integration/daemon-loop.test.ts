@@ -89,7 +89,7 @@ class ScriptedEngine implements DaemonEngine {
 }
 
 function run(partial: Partial<RunSummary>): RunSummary {
-  return { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle', ...partial };
+  return { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle', ...partial };
 }
 
 const unreachable = () => new SensayApiError({ code: 'UNREACHABLE', message: 'connect ECONNREFUSED', method: 'POST', path: '/v1/replicas/x/knowledge-base' });

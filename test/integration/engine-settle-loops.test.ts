@@ -43,7 +43,7 @@ class SettlingEngine {
     const uploaded = this.#queued;
     if (uploaded > 0) this.uploads.push(this.clock.now() - T0);
     this.#queued = 0;
-    return { uploaded, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' };
+    return { uploaded, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0, nextWakeAt: null, stoppedBy: 'idle' };
   }
 
   async pollOnce() {

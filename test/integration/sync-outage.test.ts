@@ -38,7 +38,7 @@ class OutageEngine {
   }
   async runJobs(): Promise<RunSummary> {
     this.runs++;
-    const base = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, failed: 0, released: 0, outages: 0 };
+    const base = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0 };
     if (this.script.stop === 'config') return { ...base, released: 1, nextWakeAt: null, stoppedBy: 'config', error: redirectError };
     if (this.script.healsAt !== undefined && this.clock.now() >= this.script.healsAt) {
       this.#uploaded = true;

@@ -28,6 +28,7 @@ function sourceAt(path: string, overrides: Partial<SourceConfig> = {}): SourceCo
     maxDeletePercent: 20,
     priority: 0,
     requireText: false,
+    update: 'replace',
     ...overrides,
   };
 }

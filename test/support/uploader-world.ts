@@ -72,6 +72,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     include: [],
     exclude: [],
     mode: options.mode ?? 'file',
+    update: options.mode === 'text' ? 'in-place' : 'replace',
     onDelete: 'delete',
     maxDeletePercent: 20,
     priority: 0,

@@ -79,6 +79,7 @@ describe('loadConfig: defaults', () => {
         maxDeletePercent: 20,
         priority: 0,
         requireText: false,
+        update: 'replace',
       },
     ]);
     expect(config.configPath).toBe(path);

@@ -14,6 +14,7 @@ const source = (name: string, replicaUUID: string): SourceConfig => ({
   maxDeletePercent: 20,
   priority: 0,
   requireText: false,
+  update: 'replace',
 });
 
 describe('uploader source index', () => {

@@ -4,6 +4,7 @@ import { budgetScope, UPLOAD_WINDOW_MS } from '../../engine/budget-scope.js';
 import { documentTotals } from '../../engine/document-totals.js';
 import { summariseState, type EngineSummary } from '../../engine/engine-summary.js';
 import { DOCUMENT_STATES, openSqliteStore } from '../../store/index.js';
+import { replicasWithoutInPlace, type InPlaceRefusal } from '../../uploader/in-place-support.js';
 import type { DocumentRecord, DocumentState } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode } from '../io.js';
@@ -31,14 +32,23 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
     const summary = await summariseState(store, budget, now);
     const documents = (await store.listDocuments()).filter((doc) => doc.state !== 'gone').map(statusDocument);
     const unadopted = unadoptedJson(await listUnadopted(store, config.sources.map((source) => source.replicaUUID)));
-    presentStatus({ ...statusJson(config.state, summary, documents), unadopted }, { json: Boolean(flags.json) }, ctx.io);
+    const refused = await replicasWithoutInPlace(store, config.sources.filter((s) => s.mode === 'text').map((s) => s.replicaUUID));
+    presentStatus(
+      { ...statusJson(config.state, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted },
+      { json: Boolean(flags.json) },
+      ctx.io,
+    );
     return ExitCode.OK;
   } finally {
     await store.close();
   }
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted'> {
+function inPlaceRows(refused: ReadonlyMap<string, InPlaceRefusal>): StatusJson['inPlaceUnsupported'] {
+  return [...refused].map(([replicaUUID, r]) => ({ replicaUUID, since: new Date(r.at).toISOString(), status: r.status, code: r.code, message: r.message }));
+}
+
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported'> {
   const b = summary.budget;
   return {
     state,
@@ -82,6 +92,7 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     budget: { limit, used: 0, remaining: limit, nextFreeAt: new Date(now).toISOString(), blockedUntil: null, blockedReason: null },
     paused: [],
     queue: { uploads: 0, nextUploadAt: null, lastSlotAt: null },
+    inPlaceUnsupported: [],
     documents: [],
     unadopted: [],
   };

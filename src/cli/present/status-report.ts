@@ -26,6 +26,8 @@ export interface StatusJson {
   budget: { limit: number; used: number; remaining: number; nextFreeAt: string; blockedUntil: string | null; blockedReason: string | null };
   paused: { replicaUUID: string; reason: string; until: string | null }[];
   queue: { uploads: number; nextUploadAt: string | null; lastSlotAt: string | null };
+  /** Replicas whose API refused `PATCH { rawText }`: their text documents are replaced, not updated in place. */
+  inPlaceUnsupported: { replicaUUID: string; since: string; status: number | null; code: string; message: string }[];
   documents: StatusDocument[];
   /** Entries no document owns, left alone (see `sync --json`). */
   unadopted: UnadoptedJson[];
@@ -52,6 +54,10 @@ export function presentStatus(report: StatusJson, options: { json: boolean }, io
   if (b.blockedUntil) io.out(`blocked    until ${b.blockedUntil} (${b.blockedReason ?? 'rate limited'})`);
   presentUnadopted(report.unadopted, io);
   for (const p of report.paused) io.out(`paused     replica ${p.replicaUUID}: ${p.reason}${p.until ? ` until ${p.until}` : ''}`);
+  for (const r of report.inPlaceUnsupported) {
+    const answer = r.status === null ? r.code : `HTTP ${r.status} ${r.code}`;
+    io.out(`in-place   replica ${r.replicaUUID} refused PATCH rawText (${answer}, ${r.since}): changed documents are replaced instead`);
+  }
   const q = report.queue;
   io.out(q.uploads === 0 ? 'queue      empty' : `queue      ${q.uploads} upload${q.uploads === 1 ? '' : 's'}; next at ${q.nextUploadAt}, all started by ${q.lastSlotAt}`);
 }

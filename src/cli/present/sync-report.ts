@@ -10,7 +10,7 @@ import type { UnadoptedEntry } from '../../uploader/unadopted.js';
 /** The `sync --json` contract (issue 5). Extra keys may be added; these never change meaning. */
 export interface SyncJson {
   documents: { ready: number; processing: number; queued: number; failed: number; rejected: number };
-  thisRun: { uploaded: number; recreated: number; deleted: number; renamed: number; adopted: number };
+  thisRun: { uploaded: number; recreated: number; deleted: number; renamed: number; adopted: number; updated: number };
   rejected: { path: string; source: string; reason: string; detail: string }[];
   failed: { path: string; source: string; error: string }[];
   /** ISO-8601; null when no upload is waiting. */
@@ -43,7 +43,8 @@ export function presentUnadopted(entries: readonly UnadoptedJson[], io: CliIo): 
 }
 
 export interface PlanItem {
-  action: 'create' | 'replace' | 'delete' | 'rename' | 'rejected' | 'duplicate';
+  /** `update`: the entry's text is patched in place, which takes no upload slot (the ETA leaves it out). */
+  action: 'create' | 'replace' | 'update' | 'delete' | 'rename' | 'rejected' | 'duplicate';
   path: string;
   source: string;
   reason: string;
@@ -124,6 +125,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
       deleted: result.jobs.deleted,
       renamed: result.jobs.renamed,
       adopted: result.jobs.adopted,
+      updated: result.jobs.updated,
     },
     rejected: problems.rejected.map((r) => ({ path: r.path, source: r.source, reason: r.reason, detail: r.detail })),
     failed: problems.failed.map((f) => ({ path: f.path, source: f.source, error: f.error })),
@@ -149,7 +151,7 @@ export function presentSync(report: SyncJson, options: { json: boolean }, io: Cl
   const d = report.documents;
   const t = report.thisRun;
   io.out(`documents  ready ${d.ready} · processing ${d.processing} · queued ${d.queued} · failed ${d.failed} · rejected ${d.rejected}`);
-  io.out(`this run   uploaded ${t.uploaded} · adopted ${t.adopted} · recreated ${t.recreated} · deleted ${t.deleted} · renamed ${t.renamed}`);
+  io.out(`this run   uploaded ${t.uploaded} · adopted ${t.adopted} · updated in place ${t.updated} · recreated ${t.recreated} · deleted ${t.deleted} · renamed ${t.renamed}`);
   io.out(`budget     ${report.budget.remaining} of ${report.budget.limit} uploads left this hour`);
   io.out(`next       ${report.nextUploadAt === null ? 'no upload waiting' : `next upload at ${report.nextUploadAt}`}`);
   for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
@@ -169,6 +171,7 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
   for (const item of report.plan) {
     const extra =
       item.action === 'rename' ? ` (from ${item.fromPath})`
+      : item.action === 'update' ? ' (text patched in place: no upload slot)'
       : item.action === 'duplicate' ? ` (same content as ${item.duplicateOf})`
       : item.detail !== undefined ? ` — ${item.reason}: ${item.detail}`
       : '';
@@ -178,6 +181,9 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
   for (const a of report.wouldAdopt ?? []) io.out(`adopt      ${a.path} (entry ${a.entryId} already in Sensay, proven by ${a.proof}: no upload)`);
   if (report.adoptionChecked === false) io.out('adoption   not checked: no organisation secret, so the API was not read');
   presentUnadopted(report.unadopted ?? [], io);
+  const inPlace = report.plan.filter((item) => item.action === 'update').length;
+  const replaces = report.plan.filter((item) => item.action === 'replace').length;
+  if (inPlace + replaces > 0) io.out(`changed    ${inPlace} updated in place (no upload slot) · ${replaces} replaced (one upload slot each)`);
   presentSettling(report.settling, io);
   const eta = report.eta;
   io.out(

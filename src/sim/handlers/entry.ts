@@ -29,6 +29,10 @@ export const getEntry: Handler = (sim, request) => {
 /**
  * PATCH …/{knowledgeBaseID}. Title and the descriptive fields are stored and shown back;
  * `error` sets the entry's error object; `website`, `youtube` and `file` are accepted and ignored.
+ * `rawText` replaces a text entry's text and processes it again from the start ("The entry status
+ * will change to PROCESSING and then to READY"), with failures planned as for a create; a failure
+ * rule's `refusePatch` answers it with a 4xx instead, and the `patchTimeout` fault applies it
+ * without answering.
  */
 export const patchEntry: Handler = (sim, request) => {
   const found = findEntry(sim, request);
@@ -37,17 +41,26 @@ export const patchEntry: Handler = (sim, request) => {
   if (!checked.ok) return apiError(400, request.requestId, checked.detail, { code: 'INVALID_REQUEST_BODY' });
   const { entry } = found;
   const body = checked.value;
+  const refused = body.rawText === undefined ? null : sim.store.patchRefusal(entry);
+  if (refused !== null) {
+    return apiError(refused, request.requestId, 'Invalid request body: property "rawText" is not allowed', { code: 'INVALID_REQUEST_BODY' });
+  }
+  if (body.rawText !== undefined) {
+    sim.store.reprocess(entry, body.rawText, request.now);
+    sim.stats.rawTextPatches++;
+  }
   if (body.title !== undefined) entry.title = body.title;
   const patch = entry.patch;
   if (body.generatedTitle !== undefined) patch.generatedTitle = body.generatedTitle;
   if (body.summary !== undefined) patch.summary = body.summary;
   if (body.language !== undefined) patch.language = body.language;
-  if (body.rawText !== undefined) patch.rawText = body.rawText;
   if (body.generatedFacts !== undefined) patch.generatedFacts = body.generatedFacts;
   if (body.rawTextChunks !== undefined) patch.rawTextChunks = body.rawTextChunks;
   if (body.error !== undefined) patch.error = body.error;
   entry.patchedAt = request.now;
   sim.stats.patches++;
+  const timeout = body.rawText === undefined ? null : sim.faults.takePatchTimeout();
+  if (timeout) return { kind: timeout };
   return json(200, { success: true });
 };
 

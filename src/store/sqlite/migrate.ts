@@ -37,6 +37,7 @@ export function migrate(db: Database.Database, path: string): MigrationOutcome {
       for (const migration of MIGRATIONS) {
         if (migration.version <= from) continue;
         db.exec(migration.sql);
+        migration.apply?.(db);
         db.pragma(`user_version = ${migration.version}`);
       }
       return { from, to: LATEST_SCHEMA_VERSION };

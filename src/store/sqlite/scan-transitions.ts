@@ -9,7 +9,7 @@ import type {
   TransitionResult,
 } from '../documents.js';
 import { invalidArgument } from '../errors.js';
-import { UPLOAD_JOB_KINDS } from '../jobs.js';
+import { VERSION_JOB_KINDS } from '../jobs.js';
 import { deleteDocumentRow, documentByPath, loadDocument, patchDocument, type DocumentPatch } from './document-table.js';
 import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
 import { entryRemains, isOneOf, notFound, wrongState } from './refusals.js';
@@ -32,7 +32,7 @@ function versionPatch(version: FileVersion): DocumentPatch {
 
 /** A version that will not be uploaded must not leave an upload job waiting in the queue. */
 function cancelQueuedUploads(sql: SqlRunner, documentId: number, now: number): void {
-  closeJobs(sql, openJobsOf(sql, documentId, UPLOAD_JOB_KINDS), now, { running: 'keep', queued: 'cancelled' });
+  closeJobs(sql, openJobsOf(sql, documentId, VERSION_JOB_KINDS), now, { running: 'keep', queued: 'cancelled' });
 }
 
 const BUSY_STATES = ['uploading', 'deleting'] as const;
@@ -121,7 +121,7 @@ export function queueUpload(sql: SqlRunner, input: QueueUploadInput): QueuedResu
       document,
     };
   }
-  const others = openJobsOf(sql, document.id, UPLOAD_JOB_KINDS).filter((job) => job.kind !== input.kind);
+  const others = openJobsOf(sql, document.id, VERSION_JOB_KINDS).filter((job) => job.kind !== input.kind);
   closeJobs(sql, others, input.now, { running: 'keep', queued: 'cancelled' });
   const { job } = enqueueJobRow(sql, {
     documentId: document.id,

@@ -54,6 +54,7 @@ import { getMetaValue, setMetaValue } from './meta-table.js';
 import * as scans from './scan-transitions.js';
 import type { SqlRunner } from './sql-runner.js';
 import { toStoreError } from './sqlite-errors.js';
+import * as updates from './update-transitions.js';
 import * as uploads from './upload-transitions.js';
 import { adoptEntry } from './adopt-transitions.js';
 
@@ -172,6 +173,12 @@ export class SqliteStore implements Store {
   }
   renameDocument(input: RenameInput): Promise<RenameResult> {
     return this.#write((sql) => scans.renameDocument(sql, input));
+  }
+  beginUpdate(documentId: number, jobId: number, now: number): Promise<TransitionResult> {
+    return this.#write((sql) => updates.beginUpdate(sql, documentId, jobId, now));
+  }
+  replaceInstead(documentId: number, jobId: number, why: LastError, now: number): Promise<QueuedResult> {
+    return this.#write((sql) => updates.replaceInstead(sql, documentId, jobId, why, now));
   }
 
   // jobs

@@ -6,7 +6,7 @@ import type {
   RequeueAfterErrorInput,
   TransitionResult,
 } from '../documents.js';
-import { UPLOAD_JOB_KINDS, type JobLease } from '../jobs.js';
+import { VERSION_JOB_KINDS, type JobLease } from '../jobs.js';
 import type { JsonObject } from '../json-value.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, enqueueJobRow, leaseHolds, openJobsOf } from './job-table.js';
@@ -31,9 +31,9 @@ function fenced(sql: SqlRunner, document: DocumentRecord | null, lease: JobLease
   return leaseLost(document, lease.jobId, lease.owner);
 }
 
-/** The upload job is over once its entry has its bytes, whatever the entry's fate. */
+/** The upload (or in-place update) job is over once its entry has its content, whatever the entry's fate. */
 function finishRunningUploads(sql: SqlRunner, document: DocumentRecord, now: number): void {
-  closeJobs(sql, openJobsOf(sql, document.id, UPLOAD_JOB_KINDS), now, { running: 'done', queued: 'keep' });
+  closeJobs(sql, openJobsOf(sql, document.id, VERSION_JOB_KINDS), now, { running: 'done', queued: 'keep' });
 }
 
 export function recordEntryCreated(sql: SqlRunner, id: number, entryId: number, now: number, lease?: JobLease): EntryCreatedResult {
@@ -134,7 +134,7 @@ export function markFailed(sql: SqlRunner, id: number, error: LastError, now: nu
   const lost = fenced(sql, document, lease);
   if (lost) return lost;
   if (isOneOf(document.state, ['gone', 'deleting'])) return wrongState(document, 'fail', 'any state but gone or deleting');
-  closeJobs(sql, openJobsOf(sql, id, UPLOAD_JOB_KINDS), now, { running: 'failed', queued: 'cancelled', error });
+  closeJobs(sql, openJobsOf(sql, id, VERSION_JOB_KINDS), now, { running: 'failed', queued: 'cancelled', error });
   const detail = { ...errorDetail(error), previousVersionLive: document.previousEntryId !== null };
   const patch = { state: 'failed', lastError: error, nextAttemptAt: null } as const;
   return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'failed', detail }) };
