@@ -1,6 +1,6 @@
 import type { QueueEta } from '../../engine/eta.js';
 import type { HeldDeletes, Plan } from '../../engine/plan-types.js';
-import type { ScanProblemReport } from '../../engine/pass-report.js';
+import type { ScanProblemReport, SettlingFile } from '../../engine/pass-report.js';
 import type { CliIo } from '../io.js';
 import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
 import type { SyncRunResult } from '../../engine/sync-run.js';
@@ -18,8 +18,11 @@ export interface SyncJson {
   budget: { limit: number; used: number; remaining: number };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
-  /** Files still being written, left for a later pass; `until`: ISO-8601, when the first has settled. */
-  settling: { files: number; until: string | null };
+  /**
+   * Files still being written after the settle window, left for a later pass; `until`: ISO-8601,
+   * when the first has settled; `paths`: which ones.
+   */
+  settling: { files: number; until: string | null; paths: SettlingFile[] };
 }
 
 export interface PlanItem {
@@ -37,8 +40,10 @@ export interface DryRunJson {
   dryRun: true;
   plan: PlanItem[];
   unchanged: number;
-  /** Files still being written: a real run would leave them for its next pass. */
+  /** Files still being written after the settle window: a real run would leave them for its next pass. */
   settling: number;
+  /** Which files those are. */
+  settlingFiles: SettlingFile[];
   eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
@@ -63,7 +68,13 @@ export function planItems(plan: Plan): PlanItem[] {
   return items;
 }
 
-export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes[], scanProblems: readonly ScanProblemReport[]): DryRunJson {
+export function dryRunJson(
+  plan: Plan,
+  eta: QueueEta,
+  held: readonly HeldDeletes[],
+  scanProblems: readonly ScanProblemReport[],
+  settlingFiles: readonly SettlingFile[] = [],
+): DryRunJson {
   // A dry run reads every new or changed file, so the only ones left unexamined are those the
   // pass held back because they are still being written.
   const settling = plan.jobs.filter((job) => job.action === 'none' && job.reason === 'NOT_EXAMINED').length;
@@ -72,6 +83,7 @@ export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes
     plan: planItems(plan),
     unchanged: plan.jobs.filter((job) => job.action === 'none').length - settling,
     settling,
+    settlingFiles: [...settlingFiles],
     eta: { uploads: eta.uploads, firstSlotAt: iso(eta.firstSlotAt), lastSlotAt: iso(eta.lastSlotAt) },
     held: [...held],
     scanProblems: [...scanProblems],
@@ -97,7 +109,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
     budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
     held: [...result.pass.held],
     scanProblems: [...result.pass.scanProblems],
-    settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil) },
+    settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil), paths: [...result.pass.settlingFiles] },
   };
 }
 
@@ -118,7 +130,7 @@ export function presentSync(report: SyncJson, options: { json: boolean }, io: Cl
   io.out(`next       ${report.nextUploadAt === null ? 'no upload waiting' : `next upload at ${report.nextUploadAt}`}`);
   for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
   for (const f of report.failed) io.out(`failed     ${f.path}: ${f.error}`);
-  presentSettling(report.settling.files, io);
+  presentSettling(report.settling.paths, io);
   presentWarnings(report.held, report.scanProblems, io);
 }
 
@@ -138,7 +150,7 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
     io.out(`${item.action.padEnd(width)}  ${item.path}${extra}`);
   }
   io.out(`unchanged  ${report.unchanged} document${report.unchanged === 1 ? '' : 's'}`);
-  presentSettling(report.settling, io);
+  presentSettling(report.settlingFiles, io);
   const eta = report.eta;
   io.out(
     eta.uploads === 0
@@ -148,8 +160,10 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
   presentWarnings(report.held, report.scanProblems, io);
 }
 
-function presentSettling(files: number, io: CliIo): void {
-  if (files > 0) io.out(`settling: ${files} file${files === 1 ? '' : 's'} still being written; examined on the next pass`);
+function presentSettling(files: readonly SettlingFile[], io: CliIo): void {
+  if (files.length === 0) return;
+  io.out(`settling: ${files.length} file${files.length === 1 ? '' : 's'} still being written after the settle window; examined on the next pass`);
+  for (const file of files) io.out(`settling   ${file.path} (source ${file.source})`);
 }
 
 function presentWarnings(held: readonly HeldDeletes[], problems: readonly ScanProblemReport[], io: CliIo): void {
