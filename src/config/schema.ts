@@ -98,6 +98,7 @@ export const sourceSchema = object({
   maxDeletePercent: z.number(percent).min(0, percent).max(100, percent).default(20),
   priority: z.int(expected('an integer')).default(0),
   requireText: z.boolean(expected('true or false')).default(false),
+  allowEmpty: z.boolean(expected('true or false')).default(false),
 });
 
 export const configFileSchema = object({

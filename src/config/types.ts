@@ -63,6 +63,12 @@ export interface SourceConfig {
   readonly maxDeletePercent: number;
   readonly priority: number;
   readonly requireText: boolean;
+  /**
+   * A drop folder that drains: emptying it deletes its entries instead of being held, as long as
+   * its root is present, readable and on the device recorded at its first scan. Always set by
+   * the config loader (default false); optional so hand-built configs need not name it.
+   */
+  readonly allowEmpty?: boolean;
 }
 
 export interface Config {

@@ -9,6 +9,7 @@ import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { estimateQueue, type QueueEta } from './eta.js';
 import { applyPlan, pathKey } from './pass-apply.js';
 import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
+import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
 import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
 import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
 import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
@@ -69,11 +70,14 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
+  const deletes = await loadDeleteContext(store, scans);
   const planned = makePlan({
     sources: config.sources.map(toPlanSource),
     files: examined.map(toPlannerFile),
     known: documents.map(toKnownDocument).filter((doc): doc is KnownDocument => doc !== null),
     scanComplete,
+    approvals: deletes.approvals,
+    roots: deletes.roots,
   });
 
   let deferred: DeferredReport[] = [];
@@ -81,6 +85,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   if (!dryRun && store) {
     const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
     deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log });
+    const sources = config.sources.map((source) => source.name);
+    await recordDeleteOutcome(store, { sources, held: planned.held, context: deletes, scanComplete, now: startedAt }, log);
     await retireUndecided(store, documents, files, scanComplete, startedAt);
   } else {
     eta = await dryRunEta(store, config, planned, startedAt);
@@ -211,5 +217,6 @@ function toPlanSource(source: SourceConfig): PlanSource {
     maxDeletePercent: source.maxDeletePercent,
     priority: source.priority,
     requireText: source.requireText,
+    allowEmpty: source.allowEmpty,
   };
 }

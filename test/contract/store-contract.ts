@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { approvalContract } from './store-contract-approvals.js';
 import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
@@ -37,6 +38,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     jobContract(current);
     budgetContract(current);
     eventAndMetaContract(current);
+    approvalContract(current);
   });
 }
 

@@ -78,6 +78,7 @@ describe('loadConfig: defaults', () => {
         maxDeletePercent: 20,
         priority: 0,
         requireText: false,
+        allowEmpty: false,
       },
     ]);
     expect(config.configPath).toBe(path);
