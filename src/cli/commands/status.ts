@@ -9,6 +9,7 @@ import { loadCommandConfig } from '../command-context.js';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
 import { iso } from '../present/sync-report.js';
+import { heldDeletesJson } from '../present/held-report.js';
 import { presentStatus, type StatusDocument, type StatusJson } from '../present/status-report.js';
 
 type StatusFlags = { config?: string; json?: boolean };
@@ -28,15 +29,17 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
   const store = await openSqliteStore({ path: config.state });
   try {
     const summary = await summariseState(store, budget, now);
-    const documents = (await store.listDocuments()).filter((doc) => doc.state !== 'gone').map(statusDocument);
-    presentStatus(statusJson(config.state, summary, documents), { json: Boolean(flags.json) }, ctx.io);
+    const rows = await store.listDocuments();
+    const documents = rows.filter((doc) => doc.state !== 'gone').map(statusDocument);
+    const held = heldDeletesJson(await store.listHeldDeletes(), await store.listDeleteApprovals(), rows);
+    presentStatus({ ...statusJson(config.state, summary, documents), heldDeletes: held }, { json: Boolean(flags.json) }, ctx.io);
     return ExitCode.OK;
   } finally {
     await store.close();
   }
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): StatusJson {
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'heldDeletes'> {
   const b = summary.budget;
   return {
     state,
@@ -81,5 +84,6 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     paused: [],
     queue: { uploads: 0, nextUploadAt: null, lastSlotAt: null },
     documents: [],
+    heldDeletes: [],
   };
 }

@@ -1,6 +1,7 @@
 import type { DocumentState, LastError } from '../../store/store.js';
 import type { DocumentTotals } from '../../engine/document-totals.js';
 import type { CliIo } from '../io.js';
+import { presentHeldDeletes, type HeldDeletesJson } from './held-report.js';
 
 export interface StatusDocument {
   source: string;
@@ -26,6 +27,8 @@ export interface StatusJson {
   paused: { replicaUUID: string; reason: string; until: string | null }[];
   queue: { uploads: number; nextUploadAt: string | null; lastSlotAt: string | null };
   documents: StatusDocument[];
+  /** Deletes the valve held back, per source, with the reason (issue 9 §5). */
+  heldDeletes: HeldDeletesJson[];
 }
 
 export function presentStatus(report: StatusJson, options: { json: boolean }, io: CliIo): void {
@@ -50,6 +53,7 @@ export function presentStatus(report: StatusJson, options: { json: boolean }, io
   for (const p of report.paused) io.out(`paused     replica ${p.replicaUUID}: ${p.reason}${p.until ? ` until ${p.until}` : ''}`);
   const q = report.queue;
   io.out(q.uploads === 0 ? 'queue      empty' : `queue      ${q.uploads} upload${q.uploads === 1 ? '' : 's'}; next at ${q.nextUploadAt}, all started by ${q.lastSlotAt}`);
+  presentHeldDeletes(report.heldDeletes, io);
 }
 
 function problem(doc: StatusDocument): string {
