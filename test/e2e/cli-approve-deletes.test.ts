@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { runBuiltCli, type CliRun } from '../support/run-cli.js';
+import { spawnCli, type LiveCli } from './cli-watch-harness.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '7c3e1a5d-4f6b-4c8d-8e2f-3a4b5c6d7e8f';
@@ -17,7 +18,10 @@ const SECRET = 'e2e-approve-secret-3c8d';
 let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 const extraDirs: string[] = [];
+let daemon: LiveCli | undefined;
 afterEach(async () => {
+  await daemon?.stop('SIGKILL');
+  daemon = undefined;
   await sim?.close();
   sim = undefined;
   workspace?.remove();
@@ -25,13 +29,13 @@ afterEach(async () => {
   for (const dir of extraDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function setUp(source: Record<string, unknown> = {}) {
+async function setUp(source: Record<string, unknown> = {}, config: Record<string, Record<string, unknown>> = {}) {
   sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 20 } });
-  const ws = createCliWorkspace({ prefix: 'cli-approve-', replicaUUID: REPLICA, source });
+  const ws = createCliWorkspace({ prefix: 'cli-approve-', replicaUUID: REPLICA, source, config });
   workspace = ws;
   const env = { SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url };
   const cli = (...args: string[]): Promise<CliRun> => runBuiltCli([...args, '--config', ws.configPath], { env, timeoutMs: 60_000 });
-  return { sim, ws, cli };
+  return { sim, ws, cli, env };
 }
 
 function json<T>(run: CliRun): T {
@@ -102,6 +106,25 @@ describe('approve-deletes', () => {
     expect(deletes(sim)).toEqual([]);
     expect(sim.entries().filter((e) => !e.deleted)).toHaveLength(2);
   }, 90_000);
+
+  it('a running watch applies an approval at once, without waiting for its next rescan', async () => {
+    const { sim, ws, cli, env } = await setUp({}, { daemon: { awaitWriteFinishMs: 300 } });
+    ws.write('a.md', '# A\n');
+    ws.write('b.md', '# B\n');
+    const watch = spawnCli(['watch', '--config', ws.configPath], env, { killAfterMs: 110_000 });
+    daemon = watch;
+    const ready = () => sim.entries().filter((e) => e.status === 'READY').length === 2;
+    await watch.until('both READY', ready, 40_000);
+
+    rmSync(join(ws.docs, 'a.md'));
+    rmSync(join(ws.docs, 'b.md'));
+    await watch.until('the deletes held', () => watch.stderr().includes('"held":1'), 30_000);
+    expect(deletes(sim)).toEqual([]);
+    expect((await cli('approve-deletes', 'docs')).code).toBe(0);
+    await watch.until('both entries deleted', () => deletes(sim).length === 2, 30_000);
+    expect(sim.entries().filter((e) => !e.deleted)).toEqual([]);
+    expect((await watch.stop('SIGTERM')).code).toBe(0);
+  }, 120_000);
 
   it('an unknown source name is a usage error', async () => {
     const { cli } = await setUp();

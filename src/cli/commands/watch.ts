@@ -8,6 +8,7 @@ import { createDaemonMetrics, type DaemonMetrics } from '../../daemon/metrics.js
 import type { Engine } from '../../engine/create-engine.js';
 import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
 import type { SqliteStore } from '../../store/index.js';
+import { watchApprovals } from '../approval-watch.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
 import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
@@ -66,7 +67,12 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
     });
     watcher.on('change', (event) => daemon.notify(event));
     watcher.on('error', () => undefined);
+    const loopDone = new AbortController();
+    const approvalDeps = { store, clock: systemClock, notify: () => daemon.notify(), onError: (err: unknown) => log.warn({ err }, 'could not read delete approvals') };
+    const approvals = watchApprovals(approvalDeps, AbortSignal.any([stop, loopDone.signal]));
     const exit = await untilStoppedOrGrace(daemon.run(stop), stop);
+    loopDone.abort();
+    await approvals;
     stop.removeEventListener('abort', closeWatcher);
     await lifecycle?.settled();
     return report(exit, ctx.io, log);
