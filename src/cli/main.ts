@@ -152,6 +152,20 @@ function addStateCommands(program: Command, run: Route): void {
     );
 
   program
+    .command('approve-deletes')
+    .description('release exactly the deletes the safety valve holds now (see `status`); the next sync applies them')
+    .argument('[sources...]', 'source names (default: every source holding deletes)')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--json', 'print one JSON object on stdout')
+    .action(
+      run(async (ctx) => {
+        const { runApproveDeletesCommand } = await import('./commands/approve-deletes.js');
+        const cmd = program.commands.find((c) => c.name() === 'approve-deletes')!;
+        return runApproveDeletesCommand(cmd.args, cmd.opts(), ctx);
+      }),
+    );
+
+  program
     .command('check')
     .description('validate the config and secret, then reach each source\'s replica and count its entries')
     .option('-c, --config <file>', CONFIG_HELP)

@@ -104,6 +104,7 @@ export const sourceSchema = object({
   requireText: z.boolean(expected('true or false')).default(false),
   // Left out: "in-place" for mode "text", "replace" for mode "file" (resolve-config decides).
   update: z.enum(['in-place', 'replace'], expected('"in-place" or "replace"')).optional(),
+  allowEmpty: z.boolean(expected('true or false')).default(false),
 });
 
 export const configFileSchema = object({

@@ -73,6 +73,12 @@ export interface SourceConfig {
    * only; no upload slot), `replace` uploads a new entry and deletes the old one once READY.
    */
   readonly update: UpdateMode;
+  /**
+   * A drop folder that drains: emptying it deletes its entries instead of being held, as long as
+   * its root is present, readable and on the device recorded at its first scan. Always set by
+   * the config loader (default false); optional so hand-built configs need not name it.
+   */
+  readonly allowEmpty?: boolean;
 }
 
 export interface Config {

@@ -36,7 +36,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, deps: ApplyDeps):
   for (const job of plan.jobs) applier.note(job, job.action, await applier.job(job));
   for (const rejected of plan.rejected) applier.note(rejected, 'rejected', await applier.rejected(rejected));
   for (const duplicate of plan.duplicates) applier.note(duplicate, 'duplicate', await applier.duplicate(duplicate));
-  for (const held of plan.held) {
+  for (const { documentIds: _ids, paths: _paths, ...held } of plan.held) {
     await deps.store.appendEvent({ at: ctx.now, type: 'sync.delete-held', detail: { ...held } });
   }
   return applier.deferred;

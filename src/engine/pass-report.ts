@@ -27,6 +27,12 @@ export interface DeferredReport {
   readonly detail: string;
 }
 
+/** A file still being written: not read this pass. */
+export interface SettlingFile {
+  readonly source: string;
+  readonly path: string;
+}
+
 export interface PassCounts {
   /** Files found by every scan together. */
   scanned: number;
@@ -60,6 +66,8 @@ export interface SyncPassReport {
   readonly scanProblems: readonly ScanProblemReport[];
   /** The earliest moment a settling file of this pass is old enough to read; null: none is settling. */
   readonly settlingUntil: number | null;
+  /** The files still being written after the settle window, left unread by this pass. */
+  readonly settlingFiles: readonly SettlingFile[];
   readonly deferred: readonly DeferredReport[];
   /** The plan as computed; a dry run prints it. */
   readonly plan: Plan;

@@ -3,8 +3,8 @@ import type { CandidateOrigin } from './plan-dedupe.js';
 import { PlanRecorder, identityOf } from './plan-recorder.js';
 import type { AcceptedContent, SourceOutcome } from './plan-recorder.js';
 import { pairRenames } from './plan-renames.js';
-import type { KnownDocument, KnownState, NoneReason, PlanSource, ScannedFile } from './plan-types.js';
-import { checkDeleteValve, heldForIncompleteScan } from './plan-valve.js';
+import type { KnownDocument, KnownState, PlanApproval, PlanSource, RootCheck, ScannedFile } from './plan-types.js';
+import { heldForIncompleteScan, judgeDeletes } from './plan-valve.js';
 
 /** States whose document has, or is about to have, an entry carrying its content. */
 const LIVE: ReadonlySet<KnownState> = new Set(['queued', 'uploading', 'processing', 'ready', 'errored']);
@@ -21,8 +21,15 @@ export function classifySource(
   files: readonly ScannedFile[],
   docs: readonly KnownDocument[],
   scanComplete: boolean,
+  context: DeleteContext = { root: { status: 'same' }, approval: undefined },
 ): SourceOutcome {
-  return new SourceClassifier(source, scanComplete).run(files, docs);
+  return new SourceClassifier(source, scanComplete, context).run(files, docs);
+}
+
+/** What the delete valve needs to know besides the scan: the root's device and an approval. */
+export interface DeleteContext {
+  readonly root: RootCheck;
+  readonly approval: PlanApproval | undefined;
 }
 
 class SourceClassifier {
@@ -31,6 +38,7 @@ class SourceClassifier {
   constructor(
     private readonly source: PlanSource,
     private readonly scanComplete: boolean,
+    private readonly context: DeleteContext,
   ) {
     this.rec = new PlanRecorder(source);
   }
@@ -158,24 +166,20 @@ class SourceClassifier {
 
   private handleGone(gone: KnownDocument[], knownCount: number): void {
     if (gone.length === 0) return;
-    let reason: NoneReason | null = null;
     if (!this.scanComplete) {
-      reason = 'SCAN_INCOMPLETE';
-      this.rec.held(heldForIncompleteScan(this.source, gone.length, knownCount));
-    } else if (this.source.onDelete === 'keep') {
-      reason = 'KEPT';
-    } else {
-      const held = checkDeleteValve(this.source, gone.length, knownCount);
-      if (held) {
-        reason = 'DELETE_HELD';
-        this.rec.held(held);
-      }
+      this.rec.held(heldForIncompleteScan(this.source, gone, knownCount));
+      return this.leave(gone, 'SCAN_INCOMPLETE');
     }
-    for (const doc of gone) {
-      if (reason === null) {
-        this.rec.delete(doc);
-        continue;
-      }
+    if (this.source.onDelete === 'keep') return this.leave(gone, 'KEPT');
+    const decision = judgeDeletes({ source: this.source, gone, known: knownCount, root: this.context.root, approval: this.context.approval });
+    if (decision.held) this.rec.held(decision.held);
+    const released = new Set(decision.release);
+    for (const doc of gone) if (released.has(doc)) this.rec.delete(doc);
+    this.leave(gone.filter((doc) => !released.has(doc)), 'DELETE_HELD');
+  }
+
+  private leave(docs: readonly KnownDocument[], reason: 'SCAN_INCOMPLETE' | 'KEPT' | 'DELETE_HELD'): void {
+    for (const doc of docs) {
       this.rec.none(doc, reason);
       if (LIVE.has(doc.state)) this.rec.live(doc, doc.relPath, identityOf(doc));
     }

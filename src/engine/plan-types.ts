@@ -23,7 +23,22 @@ export interface PlanSource {
    * refuse in-place updates. Absent: `replace`.
    */
   readonly update?: 'in-place' | 'replace';
+  /** A drop folder that drains: emptying it is not held (its root must still be the one first scanned). */
+  readonly allowEmpty?: boolean;
 }
+
+/** The deletes `approve-deletes` released for one source: exactly the documents held then. */
+export interface PlanApproval {
+  readonly id: number;
+  readonly documentIds: readonly number[];
+  /** The root's device when the approval was given (what a changed root is compared with). */
+  readonly rootDevice: string | null;
+}
+
+/** The source root's device against the one recorded at its first scan. */
+export type RootCheck =
+  | { readonly status: 'same' }
+  | { readonly status: 'changed'; readonly recorded: string; readonly current: string };
 
 /** The extractor's verdict as the planner needs it; policy (NO_TEXT) is applied by the planner. */
 export type FileExtraction =
@@ -94,6 +109,10 @@ export interface PlanInput {
   readonly known: readonly KnownDocument[];
   /** Per source name; a missing or false entry means the scan failed: no deletes, no renames. */
   readonly scanComplete: Readonly<Record<string, boolean>>;
+  /** Per source name: deletes released by `approve-deletes`. */
+  readonly approvals?: Readonly<Record<string, PlanApproval>>;
+  /** Per source name; missing means the root is the one first scanned. */
+  readonly roots?: Readonly<Record<string, RootCheck>>;
 }
 
 export interface PlanWarning {
@@ -229,9 +248,16 @@ export interface DuplicateFile {
   readonly textHash: string | null;
 }
 
+/**
+ * `MASS_DELETE`: above maxDeletePercent. `SOURCE_EMPTIED`: every document gone (no allowEmpty).
+ * `ROOT_CHANGED`: the root is on another device than at its first scan. `SCAN_INCOMPLETE`: the
+ * root vanished or something under it could not be read.
+ */
+export type HeldReason = 'MASS_DELETE' | 'SOURCE_EMPTIED' | 'ROOT_CHANGED' | 'SCAN_INCOMPLETE';
+
 export interface HeldDeletes {
   readonly source: string;
-  readonly reason: 'MASS_DELETE' | 'SCAN_INCOMPLETE';
+  readonly reason: HeldReason;
   /** Documents whose file is gone and that would otherwise have been deleted. */
   readonly wouldDelete: number;
   /** The source's known documents (tombstones excluded). */
@@ -239,6 +265,11 @@ export interface HeldDeletes {
   readonly percent: number;
   readonly maxDeletePercent: number;
   readonly detail: string;
+  /** Whether `approve-deletes` can release them (never for an incomplete scan). */
+  readonly approvable: boolean;
+  /** The held documents, by id (ascending) and by path (same order). */
+  readonly documentIds: readonly number[];
+  readonly paths: readonly string[];
 }
 
 /**

@@ -35,7 +35,8 @@ export function plan(input: PlanInput): Plan {
   const live: LiveDocument[] = [];
   for (const source of sources.values()) {
     const complete = Object.hasOwn(input.scanComplete, source.name) && input.scanComplete[source.name] === true;
-    const out = classifySource(source, files.get(source.name) ?? [], docs.get(source.name) ?? [], complete);
+    const context = { root: input.roots?.[source.name] ?? { status: 'same' as const }, approval: input.approvals?.[source.name] };
+    const out = classifySource(source, files.get(source.name) ?? [], docs.get(source.name) ?? [], complete, context);
     jobs.push(...out.jobs);
     rejected.push(...out.rejected);
     held.push(...out.held);

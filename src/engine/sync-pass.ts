@@ -10,7 +10,9 @@ import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { estimateQueue, type QueueEta } from './eta.js';
 import { applyPlan, pathKey } from './pass-apply.js';
 import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
+import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
 import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
+import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
 import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
 import { plan as makePlan } from './planner.js';
 import type { KnownDocument, PlanSource } from './plan-types.js';
@@ -34,6 +36,11 @@ export interface SyncPassDeps {
 export interface SyncPassOptions {
   /** Compute the same plan and an ETA without writing anything (no upserts, no jobs, no events). */
   readonly dryRun?: boolean;
+  /**
+   * Files younger than the settle window: `defer` leaves them to a later pass (the daemon);
+   * `wait` waits out the rest of the window and takes those that stopped changing (one-shot runs).
+   */
+  readonly settle?: 'defer' | 'wait';
   readonly signal?: AbortSignal;
 }
 
@@ -54,18 +61,26 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const documents = !dryRun && store ? await recordScan(store, config.sources, found, before, startedAt) : before;
 
   // Read after the scan: a file written while the scan ran must not look as if from the future.
-  const toRead = holdYoung(toExamine(found, documents, startedAt), deps.clock.now(), config.daemon.awaitWriteFinishMs);
+  const candidates = toExamine(found, documents, startedAt);
+  const settleMs = config.daemon.awaitWriteFinishMs;
+  const toRead =
+    options.settle === 'wait'
+      ? await settleByWaiting(candidates, { clock: deps.clock, settleMs, signal: options.signal })
+      : holdYoung(candidates, deps.clock.now(), settleMs);
   const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers);
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
   // A replica that refused a PATCH of rawText gets replaces (DECISIONS: remembered in the store).
   const refused = store ? await replicasWithoutInPlace(store, config.sources.map((source) => source.replicaUUID)) : new Map();
+  const deletes = await loadDeleteContext(store, scans);
   const planned = makePlan({
     sources: config.sources.map((source) => toPlanSource(source, refused.has(source.replicaUUID))),
     files: examined.map(toPlannerFile),
     known: documents.map(toKnownDocument).filter((doc): doc is KnownDocument => doc !== null),
     scanComplete,
+    approvals: deletes.approvals,
+    roots: deletes.roots,
   });
 
   let deferred: DeferredReport[] = [];
@@ -73,6 +88,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   if (!dryRun && store) {
     const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
     deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log });
+    const sources = config.sources.map((source) => source.name);
+    await recordDeleteOutcome(store, { sources, held: planned.held, context: deletes, scanComplete, now: startedAt }, log);
     await retireUndecided(store, documents, files, scanComplete, startedAt);
   } else {
     eta = await dryRunEta(store, config, planned, startedAt);
@@ -92,6 +109,7 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     held: planned.held,
     scanProblems: scans.filter((scan) => !scan.complete).map((scan) => ({ source: scan.source, problem: scan.problem ?? 'incomplete scan' })),
     settlingUntil: toRead.settlingUntil,
+    settlingFiles: toRead.settling.map((file) => ({ source: file.source, path: file.relPath })),
     deferred,
     plan: planned,
     ...(eta && { eta }),
@@ -167,37 +185,6 @@ function sameInode(doc: DocumentRecord, file: FoundFile): boolean {
   return (doc.ino ?? file.ino) === file.ino && (doc.dev ?? file.dev) === file.dev;
 }
 
-interface ToExamine {
-  readonly found: FoundFile;
-  readonly discoveredAt: number;
-  readonly read: boolean;
-}
-
-/**
- * Files that would be read but were modified less than `settleMs` ago are left unread: a copy
- * may still be appending to them, and a partial file must never be extracted or uploaded. They
- * reach the planner unexamined (no decision, no state change). An mtime ahead of `now` is not
- * young: it says nothing about when writing stopped (clock skew, a copy that kept a future stamp),
- * and holding such a file back could last for as long as the skew.
- */
-function holdYoung(
-  files: readonly ToExamine[],
-  now: number,
-  settleMs: number,
-): { files: ToExamine[]; settling: FoundFile[]; settlingUntil: number | null } {
-  const settling: FoundFile[] = [];
-  let settlingUntil: number | null = null;
-  const held = files.map((file) => {
-    const age = now - file.found.mtimeMs;
-    if (!file.read || age < 0 || age >= settleMs) return file;
-    settling.push(file.found);
-    const until = file.found.mtimeMs + settleMs;
-    settlingUntil = settlingUntil === null ? until : Math.min(settlingUntil, until);
-    return { ...file, read: false };
-  });
-  return { files: held, settling, settlingUntil };
-}
-
 /**
  * Rows a crash left undecided whose file has since vanished: nobody will plan them (the planner
  * does not know them), so they are closed here. They hold no entry, so they go straight to gone.
@@ -238,5 +225,6 @@ function toPlanSource(source: SourceConfig, inPlaceRefused: boolean): PlanSource
     maxDeletePercent: source.maxDeletePercent,
     priority: source.priority,
     requireText: source.requireText,
+    allowEmpty: source.allowEmpty,
   };
 }

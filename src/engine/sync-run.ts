@@ -71,7 +71,8 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
   const signal = options.signal;
   const deadline = options.maxWaitMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + options.maxWaitMs;
   const reconcile = await engine.reconcile({ ...(signal && { signal }) });
-  let pass = await engine.syncPass({ ...(signal && { signal }) });
+  // A one-shot run has no later pass to defer a young file to: it waits out the settle window.
+  let pass = await engine.syncPass({ settle: 'wait', ...(signal && { signal }) });
   let passes = 1;
   const jobs: JobTotals = { uploaded: 0, adopted: 0, deleted: 0, renamed: 0, updated: 0, failed: 0, released: 0, outages: 0 };
   let outageSince: number | null = null;
@@ -85,7 +86,7 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
       break;
     }
     if (pass.settlingUntil !== null && clock.now() >= pass.settlingUntil) {
-      pass = await engine.syncPass({ ...(signal && { signal }) });
+      pass = await engine.syncPass({ settle: 'wait', ...(signal && { signal }) });
       passes++;
     }
     const run = await engine.runJobs({ ...(signal && { signal }) });

@@ -5,3 +5,4 @@ export { StoreError, type StoreErrorCode } from './errors.js';
 export { decideSlot, windowFreeAt, type WindowDecision } from './budget-window.js';
 export { openSqliteStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
 export type { SqliteStore } from './sqlite/sqlite-store.js';
+export { openSqliteSnapshot, type SqliteSnapshotOptions } from './sqlite/open-sqlite-snapshot.js';

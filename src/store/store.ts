@@ -28,6 +28,7 @@ import type {
   UpsertScannedResult,
 } from './documents.js';
 import type { AppendEventInput, EventFilter, EventRecord } from './events.js';
+import type { ApproveDeletesResult, DeleteApproval, HeldDeleteRecord, SourceRootRecord } from './held-deletes.js';
 import type {
   ClaimFilter,
   EnqueueJobInput,
@@ -43,6 +44,7 @@ import type {
 export type * from './budget.js';
 export type * from './documents.js';
 export type * from './events.js';
+export type * from './held-deletes.js';
 export type * from './jobs.js';
 export type * from './json-value.js';
 
@@ -196,6 +198,28 @@ export interface Store extends AsyncDisposable {
    * paused, a budget slot, the lease, and the document → uploading.
    */
   claimUpload(input: ClaimUploadInput): Promise<UploadClaim>;
+
+  // ── held deletes, approvals, source roots ───────────────────────────────────
+  /**
+   * Replaces, for each of `sourceNames` (the sources a pass judged), what is held with the
+   * records of `held` (none: nothing held for it any more). One transaction.
+   */
+  replaceHeldDeletes(sourceNames: readonly string[], held: readonly HeldDeleteRecord[]): Promise<void>;
+  /** By source name. */
+  listHeldDeletes(): Promise<HeldDeleteRecord[]>;
+  /**
+   * Approves exactly the documents held for the source now (replacing an older approval of it),
+   * in one transaction; refused as a value when nothing is held or the hold is not approvable.
+   */
+  approveHeldDeletes(sourceName: string, now: number): Promise<ApproveDeletesResult>;
+  /** By source name. */
+  listDeleteApprovals(): Promise<DeleteApproval[]>;
+  /** Removes approvals a pass has used, by id; returns how many were still there. */
+  consumeDeleteApprovals(ids: readonly number[]): Promise<number>;
+  /** By source name. */
+  listSourceRoots(): Promise<SourceRootRecord[]>;
+  /** Records (or replaces) the device a source root is on. */
+  setSourceRoot(sourceName: string, device: string, now: number): Promise<void>;
 
   // ── events and meta ─────────────────────────────────────────────────────────
   appendEvent(input: AppendEventInput): Promise<EventRecord>;

@@ -20,10 +20,10 @@ export async function scanSource(source: SourceConfig, options: ScanOptions): Pr
   const log = options.log.child({ component: 'scanner', source: source.name });
   options.signal?.throwIfAborted();
 
-  const rootIssue = await checkRoot(source);
-  if (rootIssue !== undefined) {
-    log.warn({ path: source.path }, rootIssue);
-    return incomplete(source.name, [rootIssue]);
+  const root = await checkRoot(source);
+  if (!root.ok) {
+    log.warn({ path: source.path }, root.problem);
+    return incomplete(source.name, [root.problem]);
   }
 
   const walked = await walkSource({
@@ -43,19 +43,22 @@ export async function scanSource(source: SourceConfig, options: ScanOptions): Pr
   return {
     source: source.name,
     complete,
+    rootDevice: root.device,
     ...(problem === undefined ? {} : { problem }),
     problems: walked.problems,
     files,
   };
 }
 
-async function checkRoot(source: SourceConfig): Promise<string | undefined> {
+async function checkRoot(source: SourceConfig): Promise<{ ok: true; device: string } | { ok: false; problem: string }> {
   try {
     // stat, not lstat: a root that is itself a link to a folder (a mount point alias) is fine.
-    const stats = await stat(source.path);
-    return stats.isDirectory() ? undefined : notAFolderProblem(source.name, source.path);
+    // bigint: a device number may not fit a double exactly.
+    const stats = await stat(source.path, { bigint: true });
+    if (!stats.isDirectory()) return { ok: false, problem: notAFolderProblem(source.name, source.path) };
+    return { ok: true, device: String(stats.dev) };
   } catch (err) {
-    return rootProblem(source.name, source.path, err);
+    return { ok: false, problem: rootProblem(source.name, source.path, err) };
   }
 }
 

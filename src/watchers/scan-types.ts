@@ -36,6 +36,8 @@ export interface ScanResult {
   readonly source: string;
   /** False when the root or any folder or file could not be examined: plan no deletes. */
   readonly complete: boolean;
+  /** The device the root folder is on (absent when the root could not be examined). */
+  readonly rootDevice?: string;
   /** The first problem, for people (`source "docs": /x does not exist — is the share mounted?`). */
   readonly problem?: string;
   /** Every problem met, in the order met. */

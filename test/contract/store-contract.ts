@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { adoptionContract } from './store-contract-adoption.js';
+import { approvalContract } from './store-contract-approvals.js';
 import { budgetContract } from './store-contract-budget.js';
 import { documentContract } from './store-contract-documents.js';
 import { fencingContract } from './store-contract-fencing.js';
@@ -45,6 +46,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     fileIdentityContract(current);
     updateContract(current);
     eventAndMetaContract(current);
+    approvalContract(current);
   });
 }
 

@@ -106,11 +106,12 @@ describe('sync pass settle window', () => {
 
     const report = await pass(clock, true);
     expect(report.counts).toMatchObject({ create: 1, settling: 1 });
-    const json = dryRunJson(report.plan, report.eta ?? { uploads: 0, firstSlotAt: null, lastSlotAt: null }, report.held, report.scanProblems);
-    expect(json).toMatchObject({ settling: 1, unchanged: 0 });
+    const json = dryRunJson(report.plan, report.eta ?? { uploads: 0, firstSlotAt: null, lastSlotAt: null }, report.held, report.scanProblems, report.settlingFiles);
+    expect(json).toMatchObject({ settling: 1, unchanged: 0, settlingFiles: [{ source: 'docs', path: 'copying.md' }] });
     expect(json.plan.map((item) => item.path)).toEqual(['done.md']);
     const lines: string[] = [];
     presentDryRun(json, { json: false }, { out: (line) => lines.push(line), err: () => undefined, isTTY: false });
-    expect(lines).toContain('settling: 1 file still being written; examined on the next pass');
+    expect(lines).toContain('settling: 1 file still being written after the settle window; examined on the next pass');
+    expect(lines).toContain('settling   copying.md (source docs)');
   });
 });

@@ -80,6 +80,7 @@ describe('loadConfig: defaults', () => {
         priority: 0,
         requireText: false,
         update: 'replace',
+        allowEmpty: false,
       },
     ]);
     expect(config.configPath).toBe(path);

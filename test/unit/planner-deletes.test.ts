@@ -91,13 +91,16 @@ describe('planner: the mass-delete valve', () => {
         known: 9,
         percent: 22.2,
         maxDeletePercent: 20,
-        detail: expect.stringMatching(/delete 2 of 9 documents \(22\.2%\).*maxDeletePercent 20/),
+        detail: expect.stringMatching(/delete 2 of 9 documents \(22\.2%\).*maxDeletePercent 20.*approve-deletes docs/),
+        approvable: true,
+        documentIds: [1, 2],
+        paths: ['doc01.md', 'doc02.md'],
       },
     ]);
   });
 
   it('is judged per source: one source held does not stop another’s deletes', () => {
-    const sources = [source({ name: 'a' }), source({ name: 'b', maxDeletePercent: 100 })];
+    const sources = [source({ name: 'a' }), source({ name: 'b', allowEmpty: true })];
     const known1 = known(1, 'x.md', 'x', { source: 'a' });
     const known2 = known(2, 'y.md', 'y', { source: 'b' });
     const result = planFor({ sources, known: [known1, known2] });

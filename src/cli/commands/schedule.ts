@@ -89,6 +89,7 @@ async function scheduledRun(deps: RunDeps, signal: AbortSignal, n: number): Prom
   const summary = await buildSyncJson(result, deps.store);
   log.info({ run: n, ...summary }, 'scheduled run summary');
   emit(io, json, { event: 'run', run: n, ...summary }, () => runLine(n, summary));
+  if (!json) for (const file of summary.settling.paths) io.out(`${''.padEnd(11)}settling ${file.path} (source ${file.source}): still being written; the next tick takes it`);
   if (result.stoppedBy === 'auth' || (result.error && AUTH_CODES.has(result.error.code))) return stopForAuth(result.error, io);
   if (result.stoppedBy === 'config' && result.error) {
     // A redirecting API (a wrong api.baseUrl) will not get better at the next tick.

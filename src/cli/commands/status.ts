@@ -11,6 +11,7 @@ import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
 import { iso, unadoptedJson } from '../present/sync-report.js';
 import { listUnadopted } from '../../uploader/unadopted.js';
+import { heldDeletesJson } from '../present/held-report.js';
 import { presentStatus, type StatusDocument, type StatusJson } from '../present/status-report.js';
 
 type StatusFlags = { config?: string; json?: boolean };
@@ -30,11 +31,13 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
   const store = await openSqliteStore({ path: config.state });
   try {
     const summary = await summariseState(store, budget, now);
-    const documents = (await store.listDocuments()).filter((doc) => doc.state !== 'gone').map(statusDocument);
+    const rows = await store.listDocuments();
+    const documents = rows.filter((doc) => doc.state !== 'gone').map(statusDocument);
+    const held = heldDeletesJson(await store.listHeldDeletes(), await store.listDeleteApprovals(), rows);
     const unadopted = unadoptedJson(await listUnadopted(store, config.sources.map((source) => source.replicaUUID)));
     const refused = await replicasWithoutInPlace(store, config.sources.filter((s) => s.mode === 'text').map((s) => s.replicaUUID));
     presentStatus(
-      { ...statusJson(config.state, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted },
+      { ...statusJson(config.state, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held },
       { json: Boolean(flags.json) },
       ctx.io,
     );
@@ -48,7 +51,7 @@ function inPlaceRows(refused: ReadonlyMap<string, InPlaceRefusal>): StatusJson['
   return [...refused].map(([replicaUUID, r]) => ({ replicaUUID, since: new Date(r.at).toISOString(), status: r.status, code: r.code, message: r.message }));
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported'> {
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes'> {
   const b = summary.budget;
   return {
     state,
@@ -95,5 +98,6 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     inPlaceUnsupported: [],
     documents: [],
     unadopted: [],
+    heldDeletes: [],
   };
 }

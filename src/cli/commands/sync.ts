@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { systemClock } from '../../clock/clock.js';
 import type { LoadedConfig } from '../../config/types.js';
@@ -8,7 +7,7 @@ import { runSyncPass } from '../../engine/sync-pass.js';
 import { createExtractorPool } from '../../extractors/pool.js';
 import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
 import { AUTH_CODES, UNREACHABLE_CODES } from '../../sensay/errors.js';
-import { openSqliteStore, type SqliteStore } from '../../store/index.js';
+import { openSqliteSnapshot } from '../../store/index.js';
 import { openEngine } from '../open-engine.js';
 import { createApiClient } from '../api-client.js';
 import type { Secret } from '../../config/secret.js';
@@ -30,6 +29,10 @@ export type SyncFlags = { config?: string; dryRun?: boolean; wait?: boolean; max
  * With --wait it carries on until every document is terminal; --dry-run writes nothing.
  */
 export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise<number> {
+  if (flags.maxWait !== undefined && !flags.wait) {
+    ctx.io.err('sync: --max-wait only applies with --wait (how long to keep waiting); add --wait, or drop --max-wait');
+    return ExitCode.USAGE;
+  }
   const maxWaitMs = parseMaxWait(flags.maxWait);
   if (maxWaitMs === 'invalid') {
     ctx.io.err(`sync: --max-wait expects a number of seconds > 0, got "${flags.maxWait}"`);
@@ -61,16 +64,18 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
 }
 
 async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext, secret: Secret | undefined): Promise<number> {
-  // A dry run never creates the state file: with none yet, every file is simply new.
-  let store: SqliteStore | null = null;
-  if (config.state !== ':memory:' && existsSync(config.state)) store = await openSqliteStore({ path: config.state, log });
+  // A dry run never creates, migrates or writes the state file: it plans on a private in-memory
+  // copy (none yet: every file is simply new).
+  const store = config.state === ':memory:' ? null : openSqliteSnapshot({ path: config.state, log });
   const pool = createExtractorPool({ ...poolOptionsFromConfig(config), log });
   try {
-    const report = await runSyncPass({ clock: systemClock, store, extractor: pool, log, config }, { dryRun: true });
+    const signal = ctx.stopSignal;
+    const report = await runSyncPass({ clock: systemClock, store, extractor: pool, log, config }, { dryRun: true, settle: 'wait', ...(signal && { signal }) });
     const eta = report.eta ?? { uploads: 0, firstSlotAt: null, lastSlotAt: null };
     // Reads only (GET): the credentials check and what a real run would adopt. No secret: not checked.
     const adoption = secret ? await withClient(config, secret, log, (api) => previewAdoption({ api, store, sources: config.sources, extractor: pool }, report.plan)) : null;
-    presentDryRun({ ...dryRunJson(report.plan, eta, report.held, report.scanProblems), ...adoptionJson(adoption) }, { json: Boolean(flags.json) }, ctx.io);
+    const json = dryRunJson(report.plan, eta, report.held, report.scanProblems, report.settlingFiles);
+    presentDryRun({ ...json, ...adoptionJson(adoption) }, { json: Boolean(flags.json) }, ctx.io);
     const known = store ? await problemDocuments(store) : { rejected: [], failed: [] };
     const problems = report.rejected.length + known.rejected.length + known.failed.length;
     return problems > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;

@@ -2,6 +2,7 @@ import type { DocumentState, LastError } from '../../store/store.js';
 import type { DocumentTotals } from '../../engine/document-totals.js';
 import type { CliIo } from '../io.js';
 import { presentUnadopted, type UnadoptedJson } from './sync-report.js';
+import { presentHeldDeletes, type HeldDeletesJson } from './held-report.js';
 
 export interface StatusDocument {
   source: string;
@@ -31,6 +32,8 @@ export interface StatusJson {
   documents: StatusDocument[];
   /** Entries no document owns, left alone (see `sync --json`). */
   unadopted: UnadoptedJson[];
+  /** Deletes the valve held back, per source, with the reason (issue 9 §5). */
+  heldDeletes: HeldDeletesJson[];
 }
 
 export function presentStatus(report: StatusJson, options: { json: boolean }, io: CliIo): void {
@@ -60,6 +63,7 @@ export function presentStatus(report: StatusJson, options: { json: boolean }, io
   }
   const q = report.queue;
   io.out(q.uploads === 0 ? 'queue      empty' : `queue      ${q.uploads} upload${q.uploads === 1 ? '' : 's'}; next at ${q.nextUploadAt}, all started by ${q.lastSlotAt}`);
+  presentHeldDeletes(report.heldDeletes, io);
 }
 
 function problem(doc: StatusDocument): string {

@@ -1,6 +1,6 @@
 import type { QueueEta } from '../../engine/eta.js';
 import type { HeldDeletes, Plan } from '../../engine/plan-types.js';
-import type { ScanProblemReport } from '../../engine/pass-report.js';
+import type { ScanProblemReport, SettlingFile } from '../../engine/pass-report.js';
 import type { CliIo } from '../io.js';
 import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
 import type { SyncRunResult } from '../../engine/sync-run.js';
@@ -19,8 +19,11 @@ export interface SyncJson {
   budget: { limit: number; used: number; remaining: number };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
-  /** Files still being written, left for a later pass; `until`: ISO-8601, when the first has settled. */
-  settling: { files: number; until: string | null };
+  /**
+   * Files still being written after the settle window, left for a later pass; `until`: ISO-8601,
+   * when the first has settled; `paths`: which ones.
+   */
+  settling: { files: number; until: string | null; paths: SettlingFile[] };
   /** Entries in the replicas that no document owns or that were not proven identical: never deleted, for the user to remove in Sensay. */
   unadopted: UnadoptedJson[];
 }
@@ -58,8 +61,10 @@ export interface DryRunJson {
   dryRun: true;
   plan: PlanItem[];
   unchanged: number;
-  /** Files still being written: a real run would leave them for its next pass. */
+  /** Files still being written after the settle window: a real run would leave them for its next pass. */
   settling: number;
+  /** Which files those are. */
+  settlingFiles: SettlingFile[];
   eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
@@ -98,7 +103,13 @@ export function planItems(plan: Plan): PlanItem[] {
   return items;
 }
 
-export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes[], scanProblems: readonly ScanProblemReport[]): DryRunJson {
+export function dryRunJson(
+  plan: Plan,
+  eta: QueueEta,
+  held: readonly HeldDeletes[],
+  scanProblems: readonly ScanProblemReport[],
+  settlingFiles: readonly SettlingFile[] = [],
+): DryRunJson {
   // A dry run reads every new or changed file, so the only ones left unexamined are those the
   // pass held back because they are still being written.
   const settling = plan.jobs.filter((job) => job.action === 'none' && job.reason === 'NOT_EXAMINED').length;
@@ -107,6 +118,7 @@ export function dryRunJson(plan: Plan, eta: QueueEta, held: readonly HeldDeletes
     plan: planItems(plan),
     unchanged: plan.jobs.filter((job) => job.action === 'none').length - settling,
     settling,
+    settlingFiles: [...settlingFiles],
     eta: { uploads: eta.uploads, firstSlotAt: iso(eta.firstSlotAt), lastSlotAt: iso(eta.lastSlotAt) },
     held: [...held],
     scanProblems: [...scanProblems],
@@ -134,7 +146,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
     budget: { limit: summary.budget.limit, used: summary.budget.used, remaining: summary.budget.remaining },
     held: [...result.pass.held],
     scanProblems: [...result.pass.scanProblems],
-    settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil) },
+    settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil), paths: [...result.pass.settlingFiles] },
     unadopted: unadoptedJson(result.unadopted),
   };
 }
@@ -156,7 +168,7 @@ export function presentSync(report: SyncJson, options: { json: boolean }, io: Cl
   io.out(`next       ${report.nextUploadAt === null ? 'no upload waiting' : `next upload at ${report.nextUploadAt}`}`);
   for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
   for (const f of report.failed) io.out(`failed     ${f.path}: ${f.error}`);
-  presentSettling(report.settling.files, io);
+  presentSettling(report.settling.paths, io);
   presentWarnings(report.held, report.scanProblems, io);
   presentUnadopted(report.unadopted, io);
 }
@@ -184,7 +196,7 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
   const inPlace = report.plan.filter((item) => item.action === 'update').length;
   const replaces = report.plan.filter((item) => item.action === 'replace').length;
   if (inPlace + replaces > 0) io.out(`changed    ${inPlace} updated in place (no upload slot) · ${replaces} replaced (one upload slot each)`);
-  presentSettling(report.settling, io);
+  presentSettling(report.settlingFiles, io);
   const eta = report.eta;
   io.out(
     eta.uploads === 0
@@ -194,8 +206,10 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
   presentWarnings(report.held, report.scanProblems, io);
 }
 
-function presentSettling(files: number, io: CliIo): void {
-  if (files > 0) io.out(`settling: ${files} file${files === 1 ? '' : 's'} still being written; examined on the next pass`);
+function presentSettling(files: readonly SettlingFile[], io: CliIo): void {
+  if (files.length === 0) return;
+  io.out(`settling: ${files.length} file${files.length === 1 ? '' : 's'} still being written after the settle window; examined on the next pass`);
+  for (const file of files) io.out(`settling   ${file.path} (source ${file.source})`);
 }
 
 function presentWarnings(held: readonly HeldDeletes[], problems: readonly ScanProblemReport[], io: CliIo): void {

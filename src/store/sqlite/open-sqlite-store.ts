@@ -79,7 +79,8 @@ function configure(db: Database.Database, busyTimeoutMs: number, inMemory: boole
   db.pragma('foreign_keys = ON');
 }
 
-function checkIntegrity(db: Database.Database, path: string): void {
+/** STORE_CORRUPT unless `PRAGMA quick_check` finds nothing (a read: nothing is written). */
+export function checkIntegrity(db: Database.Database, path: string): void {
   const rows = db.pragma('quick_check(20)') as { quick_check: string }[];
   const findings = rows.map((row) => row.quick_check);
   if (findings.length === 1 && findings[0] === 'ok') return;

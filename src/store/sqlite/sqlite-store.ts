@@ -31,6 +31,7 @@ import type {
 } from '../documents.js';
 import { invalidArgument, StoreError } from '../errors.js';
 import type { AppendEventInput, EventFilter, EventRecord } from '../events.js';
+import type { ApproveDeletesResult, DeleteApproval, HeldDeleteRecord, SourceRootRecord } from '../held-deletes.js';
 import type {
   ClaimFilter,
   EnqueueJobInput,
@@ -46,6 +47,7 @@ import type { Store } from '../store.js';
 import * as ledger from './budget-ledger.js';
 import * as deletes from './delete-transitions.js';
 import * as table from './document-table.js';
+import * as holds from './held-deletes-table.js';
 import { appendEventRow, listEventRows } from './event-log.js';
 import { claimNext, claimUpload } from './job-claims.js';
 import * as jobs from './job-table.js';
@@ -248,6 +250,29 @@ export class SqliteStore implements Store {
       validateLease(input.owner, input.leaseMs);
       return claimUpload(sql, input);
     });
+  }
+
+  // held deletes, approvals, source roots
+  replaceHeldDeletes(sourceNames: readonly string[], held: readonly HeldDeleteRecord[]): Promise<void> {
+    return this.#write((sql) => holds.replaceHeld(sql, sourceNames, held));
+  }
+  listHeldDeletes(): Promise<HeldDeleteRecord[]> {
+    return this.#read((sql) => holds.listHeld(sql));
+  }
+  approveHeldDeletes(sourceName: string, now: number): Promise<ApproveDeletesResult> {
+    return this.#write((sql) => holds.approveHeld(sql, sourceName, now));
+  }
+  listDeleteApprovals(): Promise<DeleteApproval[]> {
+    return this.#read((sql) => holds.listApprovals(sql));
+  }
+  consumeDeleteApprovals(ids: readonly number[]): Promise<number> {
+    return this.#write((sql) => holds.consumeApprovals(sql, ids));
+  }
+  listSourceRoots(): Promise<SourceRootRecord[]> {
+    return this.#read((sql) => holds.listRoots(sql));
+  }
+  setSourceRoot(sourceName: string, device: string, now: number): Promise<void> {
+    return this.#write((sql) => holds.setRoot(sql, sourceName, device, now));
   }
 
   // events and meta
