@@ -20,6 +20,7 @@ import { isSplitPlan, joinParts, partFailure, planRanges, type PdfPartResult, ty
 import { definedOnly, normaliseOptions } from './pool-config.js';
 import { readRssBytes } from './process-memory.js';
 import { changedSince } from './read-once.js';
+import type { ReadDepth, Validation } from './validation.js';
 import { forkWorker } from './worker-process.js';
 import { isWorkerMessage, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
@@ -56,8 +57,8 @@ export type ExtractorPool = Extractor & {
   [Symbol.asyncDispose](): Promise<void>;
 };
 
-type Job = { type: 'extract'; split?: SplitRule } | { type: 'extract-part'; range: PdfRange; sha256: string };
-type Reply = Extraction | PdfSplitPlan | PdfPartResult;
+type Job = { type: 'extract'; split?: SplitRule; depth?: ReadDepth } | { type: 'extract-part'; range: PdfRange; sha256: string };
+type Reply = Extraction | Validation | PdfSplitPlan | PdfPartResult;
 type Settled = { reply: Reply; warnings: string[] };
 
 type Task = {
@@ -215,6 +216,16 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
     return warnings.length ? { ...extraction, warnings: [...(extraction.warnings ?? []), ...warnings] } : extraction;
   };
 
+  /** Early-exit validation: one task, never split (it reads a few pages, not all of them). */
+  const validateWhole = async (path: string, limits: ExtractLimits): Promise<Validation> => {
+    const { task, settled } = newTask(path, limits, { type: 'extract', depth: 'validate' });
+    queue.push(task);
+    dispatch();
+    const { reply, warnings } = await settled;
+    const validation = reply as Validation;
+    return warnings.length ? { ...validation, warnings: [...(validation.warnings ?? []), ...warnings] } : validation;
+  };
+
   /** The parts go first in the queue: their file is already under way. */
   const extractSplit = async (path: string, limits: ExtractLimits, plan: PdfSplitPlan, warnings: string[]): Promise<Extraction> => {
     stats.splitFiles++;
@@ -293,6 +304,10 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
     extract(path: string, opts?: ExtractOptions): Promise<Extraction> {
       if (closed) return Promise.reject(new PoolClosedError());
       return extractWhole(path, { ...config.limits, ...definedOnly(opts) });
+    },
+    validate(path: string, opts?: ExtractOptions): Promise<Validation> {
+      if (closed) return Promise.reject(new PoolClosedError());
+      return validateWhole(path, { ...config.limits, ...definedOnly(opts) });
     },
     close,
     stats: () => ({ ...stats }),
