@@ -9,10 +9,9 @@
  */
 import { stat } from 'node:fs/promises';
 import type { SourceConfig } from '../config/types.js';
-import { createSourceFilter } from './ignore-rules.js';
 import { notAFolderProblem, rootProblem, summariseProblems } from './scan-problems.js';
 import type { FoundFile, ScanOptions, ScanResult } from './scan-types.js';
-import { walkSource } from './scan-walk.js';
+import { walkInThread } from './scan-thread-client.js';
 
 export type { FoundFile, KnownStat, ScanOptions, ScanResult } from './scan-types.js';
 
@@ -26,15 +25,16 @@ export async function scanSource(source: SourceConfig, options: ScanOptions): Pr
     return incomplete(source.name, [rootIssue]);
   }
 
-  const walked = await walkSource({
+  const walked = await walkInThread({
     sourceName: source.name,
     root: source.path,
-    filter: createSourceFilter(source),
+    include: source.include,
+    exclude: source.exclude,
     known: options.known,
     log,
     signal: options.signal,
-    concurrency: options.concurrency,
   });
+  // Sorted by the walk already: this pass is linear on sorted input, and keeps the promise.
   const files = walked.files.sort(byRelPath);
 
   const complete = walked.problems.length === 0;
