@@ -12,7 +12,7 @@
  * --runs N (default 5), --polling (also measure the watcher with usePolling at 1000 ms).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -21,11 +21,16 @@ import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { SourceConfig } from '../src/config/types.js';
-import { scanSource, type KnownStat } from '../src/watchers/scan-source.js';
+import type { KnownStat, scanSource as ScanSource } from '../src/watchers/scan-source.js';
 import { createSourceWatcher } from '../src/watchers/source-watcher.js';
 import { printRows, recordSection, row } from './support/results.js';
 
 const log = pino({ level: 'warn' });
+// The compiled scanner (after `npm run build`) runs its walk thread as plain JavaScript, as in
+// production; from the TypeScript sources the thread first loads tsx, which is not what is measured.
+const compiled = fileURLToPath(new URL('../dist/watchers/scan-source.js', import.meta.url));
+const useDist = existsSync(compiled) && process.env.BENCH_SOURCES !== '1';
+const { scanSource } = (await import(useDist ? compiled : '../src/watchers/scan-source.js')) as { scanSource: typeof ScanSource };
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const at = args.indexOf(`--${name}`);

@@ -169,7 +169,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-validate-'));
   try {
     out(`extractors: ${useDist ? 'compiled dist/extractors' : 'TypeScript sources through tsx'}; ${workers} workers`);
-    const rows = [...(await largePdfRows(bigPdf(dir))), ...(await corpusRows()), ...(await dryRunRows(dir))];
+    const rows: BenchRow[] = [];
+    for (const step of [() => largePdfRows(bigPdf(dir)), corpusRows, () => dryRunRows(dir)]) {
+      const measured = await step();
+      for (const r of measured) out(`  ${r.work}: ${r.ours} ms${r.native !== undefined ? ` vs ${r.native} ms (${r.anchor}), ratio ${r.ratio}` : ''}`);
+      rows.push(...measured);
+    }
     printRows('validation (file mode)', rows);
     recordSection('validation', rows);
   } finally {
