@@ -9,9 +9,10 @@
  */
 import { stat } from 'node:fs/promises';
 import type { SourceConfig } from '../config/types.js';
+import { createSourceFilter } from './ignore-rules.js';
 import { notAFolderProblem, rootProblem, summariseProblems } from './scan-problems.js';
 import type { FoundFile, ScanOptions, ScanResult } from './scan-types.js';
-import { walkInThread } from './scan-thread-client.js';
+import { walkSource } from './scan-walk.js';
 
 export type { FoundFile, KnownStat, ScanOptions, ScanResult } from './scan-types.js';
 
@@ -25,16 +26,15 @@ export async function scanSource(source: SourceConfig, options: ScanOptions): Pr
     return incomplete(source.name, [rootIssue]);
   }
 
-  const walked = await walkInThread({
+  const walked = await walkSource({
     sourceName: source.name,
     root: source.path,
-    include: source.include,
-    exclude: source.exclude,
+    filter: createSourceFilter(source),
     known: options.known,
     log,
     signal: options.signal,
+    concurrency: options.concurrency,
   });
-  // Sorted by the walk already: this pass is linear on sorted input, and keeps the promise.
   const files = walked.files.sort(byRelPath);
 
   const complete = walked.problems.length === 0;
