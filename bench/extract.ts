@@ -1,6 +1,8 @@
 /**
  * Extraction benchmark: the shared corpus plus generated ~45 MB PDF and DOCX files, through the
- * worker pool, against pdftotext and pandoc when installed. Prints one table.
+ * worker pool, against pdftotext and pandoc when installed, and the text agreement (token-level
+ * F1) of each PDF engine with pdftotext over the corpus PDFs pdftotext reads. Prints one table and
+ * writes the `extraction` section of bench/results.json.
  * Usage: npm run bench:extract   (BENCH_MB=45 sets the size of the generated files)
  * Runs the compiled workers (dist/extractors, after `npm run build`) when present, so that tsx's
  * start-up and memory overhead is not measured; falls back to the TypeScript sources.
@@ -14,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Extraction } from '../src/extractors/extraction.js';
 import type { createExtractorPool as CreatePool } from '../src/extractors/pool.js';
+import { tokenCount, tokenF1 } from './support/agreement.js';
 import { loremLines, writePdf } from './support/pdf-writer.js';
+import { printRows, recordSection, row, type BenchRow } from './support/results.js';
 import { writeDocx } from './support/zip-writer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +88,18 @@ function native(file: string): number | undefined {
   return r ? performance.now() - t0 : undefined;
 }
 
+/** Mean token F1 against pdftotext over the PDFs where pdftotext finds any token. */
+function agreement(pdfs: string[], texts: Map<string, Extraction>): { f1: number; files: number } {
+  const scores: number[] = [];
+  for (const file of pdfs) {
+    const reference = spawnSync('pdftotext', ['-q', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 }).stdout ?? '';
+    if (tokenCount(reference) === 0) continue;
+    const ours = texts.get(file);
+    scores.push(ours?.ok ? tokenF1(ours.text, reference) : 0);
+  }
+  return { f1: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : Number.NaN, files: scores.length };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.floor((s.length - 1) / 2)] as number) : 0;
@@ -116,6 +132,16 @@ async function main(): Promise<void> {
     const pdftotextMs = havePdftotext ? pdfs.reduce((n, f) => n + (native(f) ?? 0), 0) : 0;
     out(`corpus through the pool (${workers} workers): ${(poolMs / 1000).toFixed(2)} s, ${(corpusBytes / 1048576 / (poolMs / 1000)).toFixed(2)} MB/s, ${results.filter((r) => r.ok).length} ok, peak worker RSS ${poolRss.toFixed(0)} MB; sequential native tools: ${(nativeCorpusMs / 1000).toFixed(2)} s`);
     out(`corpus PDFs (${pdfs.length}) through the pool: ${(poolPdfMs / 1000).toFixed(2)} s; sequential pdftotext: ${(pdftotextMs / 1000).toFixed(2)} s; pool/pdftotext time ${pdftotextMs ? (poolPdfMs / pdftotextMs).toFixed(2) : '-'}`);
+    const rows: BenchRow[] = [
+      row(`corpus (${files.length} files) through the pool (${workers} workers)`, poolMs, nativeCorpusMs, { anchor: 'pdftotext + pandoc, sequential' }),
+      row(`corpus PDFs (${pdfs.length}) through the pool`, poolPdfMs, pdftotextMs, { anchor: 'pdftotext, sequential', target: 'ratio ≤ 1' }),
+    ];
+    if (havePdftotext) {
+      const byFile = new Map(files.map((f, i) => [f, results[i] as Extraction]));
+      const { f1, files: scored } = agreement(pdfs, byFile);
+      out(`text agreement with pdftotext (token F1, mean over ${scored} corpus PDFs pdftotext reads): pdf-parse (pdf.js) ${f1.toFixed(3)}`);
+      rows.push(row(`token F1 vs pdftotext, pdf-parse (pdf.js), mean over ${scored} corpus PDFs`, f1, undefined, { unit: 'F1', anchor: 'pdftotext text', target: 'no engine below pdf-parse' }));
+    }
 
     // Per-file: one file at a time in a warm worker, with its peak RSS.
     const samples: Sample[] = [];
@@ -138,12 +164,15 @@ async function main(): Promise<void> {
         const usable = (s.kind === 'pdf' && havePdftotext) || ((s.kind === 'docx' || s.kind === 'html') && havePandoc);
         return n + (usable ? (native(f) ?? 0) : 0);
       }, 0);
+      rows.push(row(`${kind}: ${group.length} files one at a time (warm worker), sum`, ms, nativeMs || undefined, { anchor: kind.startsWith('pdf') ? 'pdftotext' : 'pandoc', note: `median ${median(group.map((s) => s.ms)).toFixed(0)} ms, worst ${worst.ms.toFixed(0)} ms (${worst.file})` }));
       out(`| ${kind} | ${group.length} | ${mb.toFixed(1)} | ${(mb / (ms / 1000)).toFixed(2)} | ${pages ? (pages / (ms / 1000)).toFixed(0) : '-'} | ${median(group.map((s) => s.ms)).toFixed(0)} | ${worst.ms.toFixed(0)} (${worst.file}) | ${Math.max(...group.map((s) => s.rssMb ?? 0)).toFixed(0)} | ${nativeMs ? nativeMs.toFixed(0) : '-'} | ${nativeMs ? (ms / nativeMs).toFixed(2) : '-'} |`);
     }
     if (existsSync(path.join(corpus, 'pdf/bomb_giant.pdf'))) {
       const b = await timeOne(path.join(corpus, 'pdf/bomb_giant.pdf'));
       out(`\nbomb_giant.pdf: ${b.outcome} in ${b.ms.toFixed(0)} ms, peak worker RSS ${(b.rssMb ?? 0).toFixed(0)} MB`);
     }
+    printRows('extraction (text mode, extract --full)', rows);
+    recordSection('extraction', rows);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

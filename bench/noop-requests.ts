@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config/index.js';
 import { createEngine } from '../src/engine/create-engine.js';
 import { runSync } from '../src/engine/sync-run.js';
 import { extractFile } from '../src/extractors/extract-file.js';
+import { validateFile } from '../src/extractors/validate-file.js';
 import { createSensayClient } from '../src/sensay/client.js';
 import { startSimulator, type RecordedRequest, type Simulator } from '../src/sim/index.js';
 import { openSqliteStore } from '../src/store/index.js';
@@ -32,7 +33,7 @@ async function syncOnce(dir: string, sim: Simulator, wait: boolean): Promise<Rec
   const config = loadConfig({ path: join(dir, 'config.json'), env: { SENSAY_API_URL: sim.url } });
   const store = await openSqliteStore({ path: config.state, log });
   const api = createSensayClient({ baseUrl: sim.url, apiVersion: '2025-03-25', secret: SECRET, requestsPerMinute: 1_000_000, clock: systemClock, log });
-  const engine = createEngine({ clock: systemClock, store, api, extractor: { extract: (path) => extractFile(path) }, log, config, owner: `bench:${process.pid}` });
+  const engine = createEngine({ clock: systemClock, store, api, extractor: { extract: (path) => extractFile(path), validate: (path) => validateFile(path) }, log, config, owner: `bench:${process.pid}` });
   const before = sim.requests().at(-1)?.seq ?? 0;
   try {
     const result = await runSync(engine, systemClock, { wait, pollIntervalMs: 100 });

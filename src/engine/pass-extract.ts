@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import type { Extraction, Extractor } from '../extractors/extraction.js';
+import type { ReadDepth, Validation } from '../extractors/validation.js';
 import type { FileVersion } from '../store/store.js';
 import type { FoundFile } from '../watchers/index.js';
 import type { FileExtraction, ScannedFile } from './plan-types.js';
@@ -7,8 +8,11 @@ import type { FileExtraction, ScannedFile } from './plan-types.js';
 /** One file of this pass: what the scanner found and, when it was read, what the extractor said. */
 export interface ExaminedFile {
   readonly found: FoundFile;
-  /** null: not read this pass (stat unchanged since the recorded decision). */
-  readonly extraction: Extraction | null;
+  /**
+   * null: not read this pass (stat unchanged since the recorded decision). A Validation for a
+   * file-mode source: checked with early exit, identified by its bytes, no text.
+   */
+  readonly extraction: Extraction | Validation | null;
   /** First discovery of the path (the store's row), or the pass's start for a dry run's new file. */
   readonly discoveredAt: number;
 }
@@ -16,25 +20,31 @@ export interface ExaminedFile {
 /**
  * Reads the files that need it, at most `concurrency` at a time (the pool's size: more would
  * only queue inside the pool while holding memory here). Order of the result follows `files`.
+ * `depthOf` says per file whether its text is needed (text mode) or a validation will do (file
+ * mode, DESIGN §11).
  */
 export async function extractAll(
   extractor: Extractor,
   files: readonly { found: FoundFile; discoveredAt: number; read: boolean }[],
   concurrency: number,
+  depthOf: (found: FoundFile) => ReadDepth,
 ): Promise<ExaminedFile[]> {
   const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
+  const examine = (found: FoundFile): Promise<Extraction | Validation> => {
+    const options = { expected: { dev: found.dev, ino: found.ino, size: found.size } };
+    return depthOf(found) === 'validate' ? extractor.validate(found.absPath, options) : extractor.extract(found.absPath, options);
+  };
   return Promise.all(
     files.map(async ({ found, discoveredAt, read }) => {
       if (!read) return { found, extraction: null, discoveredAt };
-      const expected = { dev: found.dev, ino: found.ino, size: found.size };
-      const extraction = await queue.add(async () => checkStable(found, await extractor.extract(found.absPath, { expected })));
+      const extraction = await queue.add(async () => checkStable(found, await examine(found)));
       return { found, extraction, discoveredAt };
     }),
   );
 }
 
 /** A file whose size moved between the scan and the read is being written: look again later. */
-function checkStable(found: FoundFile, extraction: Extraction): Extraction {
+function checkStable<T extends Extraction | Validation>(found: FoundFile, extraction: T): T | Extraction {
   if (extraction.ok && extraction.bytes !== found.size) {
     return {
       ok: false,
@@ -59,7 +69,7 @@ export function toPlannerFile(file: ExaminedFile): ScannedFile {
   };
 }
 
-function toFileExtraction(extraction: Extraction | null): FileExtraction | null {
+function toFileExtraction(extraction: Extraction | Validation | null): FileExtraction | null {
   if (extraction === null) return null;
   if (extraction.ok) return { ok: true };
   return { ok: false, reason: extraction.reason, detail: extraction.detail };

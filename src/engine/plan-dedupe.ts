@@ -24,6 +24,8 @@ export interface Candidate {
   readonly replicaUUID: string;
   readonly sha256: string;
   readonly textHash: string | null;
+  /** File mode: the bytes alone are the identity, the text hash never dedupes (DESIGN §11). */
+  readonly byBytes: boolean;
   readonly documentId?: number;
   readonly fromPath?: string;
   readonly warning?: PlanWarning;
@@ -79,7 +81,7 @@ export function resolveCandidates(
     const identity: ContentIdentity = {
       replicaUUID: candidate.replicaUUID,
       sha256: candidate.sha256,
-      textHash: candidate.textHash,
+      textHash: candidate.byBytes ? null : candidate.textHash,
     };
     const original = candidate.duplicateOf == null ? undefined : liveById.get(candidate.duplicateOf);
     if (original && sameContent(original.identity, identity)) {

@@ -154,6 +154,7 @@ export class PlanRecorder {
       replicaUUID: this.source.replicaUUID,
       sha256: content.sha256,
       textHash: content.textHash,
+      byBytes: this.source.mode === 'file',
       ...(doc !== undefined && { documentId: doc.id }),
       ...(extra.fromPath !== undefined && { fromPath: extra.fromPath }),
       ...(content.warning !== undefined && { warning: content.warning }),
@@ -164,7 +165,17 @@ export class PlanRecorder {
 
   /** The document's entry carries `identity` once the plan is applied: an original for dedupe. */
   live(doc: KnownDocument, relPath: string, identity: ContentIdentity): void {
-    this.out.live.push({ key: this.key(relPath, doc), documentId: doc.id, relPath, source: this.source.name, identity });
+    const own = { ...identity, textHash: this.textIdentity(identity.textHash) };
+    this.out.live.push({ key: this.key(relPath, doc), documentId: doc.id, relPath, source: this.source.name, identity: own });
+  }
+
+  /**
+   * In file mode a document is its bytes (DECISIONS "Identity of content"): a PDF and a DOCX with
+   * the same text are two documents, and a text hash recorded by an older version never dedupes.
+   * Text mode uploads text, so there the text is the identity.
+   */
+  private textIdentity(textHash: string | null): string | null {
+    return this.source.mode === 'file' ? null : textHash;
   }
 
   held(held: HeldDeletes): void {

@@ -67,7 +67,10 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     options.settle === 'wait'
       ? await settleByWaiting(candidates, { clock: deps.clock, settleMs, signal: options.signal })
       : holdYoung(candidates, deps.clock.now(), settleMs);
-  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers);
+  const modes = new Map(config.sources.map((source) => [source.name, source.mode]));
+  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, (file) =>
+    modes.get(file.source) === 'text' ? 'text' : 'validate',
+  );
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));

@@ -63,7 +63,7 @@ export async function extractFileOrSplit(
 
 type SplitSignal = { split: true; pages: number; title?: string };
 
-async function parse(
+export async function parse(
   kind: DocumentKind,
   bytes: Buffer,
   limits: ExtractLimits,

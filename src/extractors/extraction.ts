@@ -3,6 +3,7 @@
  * or a rejection with a stable reason code and one human line saying which rule and what to do.
  */
 import type { ExpectedFile } from './open-no-follow.js';
+import type { Validation } from './validation.js';
 
 export const REJECT_REASONS = [
   'UNSUPPORTED_TYPE',
@@ -85,7 +86,10 @@ export type ExtractOptions = Partial<ExtractLimits> & {
 
 /** The port the engine takes. The worker pool is its production adapter. */
 export interface Extractor {
+  /** Everything: the text (text mode, `extract`). */
   extract(path: string, options?: ExtractOptions): Promise<Extraction>;
+  /** File mode: the same verdict as `extract`, read only until the first evidence of text. */
+  validate(path: string, options?: ExtractOptions): Promise<Validation>;
 }
 
 export function reject(reason: RejectReason, detail: string, extra: Omit<Rejected, 'ok' | 'reason' | 'detail'> = {}): Rejected {

@@ -28,7 +28,7 @@ export function finishExtraction(facts: FileFacts, parsed: Parsed): Extraction {
   };
 }
 
-function noTextDetail(kind: DocumentKind): string {
+export function noTextDetail(kind: DocumentKind): string {
   return kind === 'pdf'
     ? 'the PDF has no text layer (a scan or blank pages); run OCR on it, or upload in file mode and let Sensay read it'
     : `the ${kind.toUpperCase()} contains no text; add content or exclude it`;

@@ -46,17 +46,24 @@ const WARNINGS = 1;
 /** Pages per getText call: bounds what one call holds while still amortising its overhead. */
 const PAGES_PER_CHUNK = 64;
 
-export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): Promise<PdfText | PdfSplit | Rejected> {
+type PdfParser = InstanceType<Awaited<ReturnType<typeof loadPdfParse>>['PDFParse']>;
+
+/** A pdf-parse parser over `bytes` with the settings every PDF path uses (eval off, CMaps wired). */
+export async function openPdfParser(bytes: Uint8Array, consume: boolean): Promise<PdfParser> {
   const { PDFParse } = await loadPdfParse();
-  const parser = new PDFParse({
+  return new PDFParse({
     // A plain view (not a Buffer, which pdf-parse would copy) when the bytes may be consumed.
-    data: options.consume ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes),
+    data: consume ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes),
     isEvalSupported: false,
     cMapUrl: PDFJS_DATA.cMapUrl,
     cMapPacked: true,
     standardFontDataUrl: PDFJS_DATA.standardFontDataUrl,
     verbosity: WARNINGS,
   });
+}
+
+export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): Promise<PdfText | PdfSplit | Rejected> {
+  const parser = await openPdfParser(bytes, options.consume === true);
   try {
     const info = await parser.getInfo();
     const total = info.total;

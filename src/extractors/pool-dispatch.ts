@@ -12,6 +12,7 @@ import { isSplitPlan, joinParts, partFailure, planRanges, type PdfPartResult, ty
 import type { PoolConfig } from './pool-config.js';
 import type { Job, PoolStats, Settled, Task, WorkerSlot } from './pool-types.js';
 import { changedSince, type ExpectedFile } from './read-once.js';
+import type { Validation } from './validation.js';
 import type { TaskMessage } from './worker-protocol.js';
 
 export type DispatchDeps = {
@@ -76,6 +77,15 @@ export class Dispatcher {
     if (isSplitPlan(reply)) return this.#extractSplit(request, reply, warnings);
     const extraction = reply as Extraction;
     return warnings.length ? { ...extraction, warnings: [...(extraction.warnings ?? []), ...warnings] } : extraction;
+  }
+
+  /** Early-exit validation: one task, never split (it reads a few pages, not all of them). */
+  async validate(request: Request): Promise<Validation> {
+    const { task, settled } = this.#newTask(request, { type: 'extract', depth: 'validate' });
+    this.#enqueue([task], 'back');
+    const { reply, warnings } = await settled;
+    const validation = reply as Validation;
+    return warnings.length ? { ...validation, warnings: [...(validation.warnings ?? []), ...warnings] } : validation;
   }
 
   /** The parts go first in the queue: their file is already under way. */

@@ -1,3 +1,4 @@
+import type { ReadDepth, Validation } from './validation.js';
 /** The pool's inner shapes, shared by its spawn, supervise and dispatch modules. */
 import type { ChildProcess } from 'node:child_process';
 import type { Extraction, ExtractLimits } from './extraction.js';
@@ -5,8 +6,8 @@ import type { PdfRange } from './pdf.js';
 import type { PdfPartResult, PdfSplitPlan, SplitRule } from './pdf-split.js';
 import type { ExpectedFile } from './read-once.js';
 
-export type Job = { type: 'extract'; split?: SplitRule } | { type: 'extract-part'; range: PdfRange; sha256: string };
-export type Reply = Extraction | PdfSplitPlan | PdfPartResult;
+export type Job = { type: 'extract'; split?: SplitRule; depth?: ReadDepth } | { type: 'extract-part'; range: PdfRange; sha256: string };
+export type Reply = Extraction | Validation | PdfSplitPlan | PdfPartResult;
 export type Settled = { reply: Reply; warnings: string[] };
 
 export type Task = {

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../clock/clock.js';
 import { reject, type Extraction, type ExtractLimits, type ExtractOptions, type Extractor } from './extraction.js';
 import type { SplitRule } from './pdf-split.js';
 import { definedOnly, normaliseOptions } from './pool-config.js';
+import type { Validation } from './validation.js';
 import { Dispatcher } from './pool-dispatch.js';
 import { hasExited, spawnWorker } from './pool-spawn.js';
 import { crashVerdict, settle, Supervisor } from './pool-supervise.js';
@@ -171,6 +172,11 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
       if (closed) return Promise.reject(new PoolClosedError());
       const { expected, ...limits } = opts ?? {};
       return dispatcher.extract({ path, limits: { ...config.limits, ...definedOnly(limits) }, expected });
+    },
+    validate(path: string, opts?: ExtractOptions): Promise<Validation> {
+      if (closed) return Promise.reject(new PoolClosedError());
+      const { expected, ...limits } = opts ?? {};
+      return dispatcher.validate({ path, limits: { ...config.limits, ...definedOnly(limits) }, expected });
     },
     close,
     stats: () => ({ ...stats }),

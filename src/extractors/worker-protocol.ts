@@ -3,16 +3,20 @@ import type { Extraction, ExtractLimits } from './extraction.js';
 import type { PdfRange } from './pdf.js';
 import type { PdfPartResult, PdfSplitPlan, SplitRule } from './pdf-split.js';
 import type { ExpectedFile } from './read-once.js';
+import type { ReadDepth, Validation } from './validation.js';
 
 export type TaskMessage =
-  /** A whole file; with `split`, a large PDF may come back as a plan instead of text. */
-  | { type: 'extract'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; split?: SplitRule }
+  /**
+   * A whole file; with `split`, a large PDF may come back as a plan instead of text. Depth
+   * `validate` checks the file with early exit and answers a Validation (never split).
+   */
+  | { type: 'extract'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; split?: SplitRule; depth?: ReadDepth }
   /** One page range of a planned PDF; `sha256` is the planned file's, to catch a changed file. */
   | { type: 'extract-part'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; range: PdfRange; sha256: string };
 
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; extraction: Extraction | PdfSplitPlan; warnings: string[] }
+  | { type: 'result'; id: number; extraction: Extraction | Validation | PdfSplitPlan; warnings: string[] }
   | { type: 'part-result'; id: number; part: PdfPartResult; warnings: string[] };
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {

@@ -6,9 +6,12 @@
  */
 import { loadMammoth } from './docx.js';
 import { extractFileOrSplit } from './extract-file.js';
-import { reject, type Rejected } from './extraction.js';
+import { reject, type Extraction, type Rejected } from './extraction.js';
 import { extractPdfPart } from './pdf-part.js';
 import { loadPdfParse } from './pdf.js';
+import type { PdfSplitPlan } from './pdf-split.js';
+import { validateFile } from './validate-file.js';
+import type { Validation } from './validation.js';
 import { isTaskMessage, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
 const MAX_WARNINGS = 20;
@@ -34,7 +37,11 @@ async function handle(task: TaskMessage): Promise<void> {
     send({ type: 'part-result', id: task.id, part, warnings: warnings() });
     return;
   }
-  const extraction = await guarded(() => extractFileOrSplit(task.path, task.limits, task.split, {}, task.expected));
+  const extraction = await guarded<Extraction | Validation | PdfSplitPlan>(() =>
+    task.depth === 'validate'
+      ? validateFile(task.path, task.limits, task.expected)
+      : extractFileOrSplit(task.path, task.limits, task.split, {}, task.expected),
+  );
   send({ type: 'result', id: task.id, extraction, warnings: warnings() });
 }
 

@@ -53,7 +53,7 @@ async function boot(options: { source?: Record<string, unknown>; sim?: Simulator
     maxRetryAfterMs: 1,
     timeoutMs: 5_000,
   });
-  const extractor = { extract: pool.extract.bind(pool) };
+  const extractor = { extract: pool.extract.bind(pool), validate: pool.validate.bind(pool) };
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });
   return sim;
 }

@@ -43,7 +43,7 @@ beforeEach(async () => {
     timeoutMs: 5_000,
   });
   // The pool is shared by the file's tests: the engine must not close it.
-  const extractor = { extract: pool.extract.bind(pool) };
+  const extractor = { extract: pool.extract.bind(pool), validate: pool.validate.bind(pool) };
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });
 });
 afterEach(async () => {

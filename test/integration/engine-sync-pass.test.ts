@@ -142,3 +142,43 @@ describe('sync pass --dry-run', () => {
     expect(dry.eta).toMatchObject({ uploads: 12, firstSlotAt: clock.now(), lastSlotAt: clock.now() + 3_600_000 });
   });
 });
+
+describe('sync pass: identity of content (DECISIONS "Identity of content")', () => {
+  // Same normalised text ("Opening hours are nine to five."), different bytes.
+  const writeSameTextTwice = async () => {
+    await folder.write('hours.txt', 'Opening hours are nine to five.\n');
+    await folder.write('hours.md', 'Opening hours are nine to five.\r\n\r\n');
+  };
+
+  it('in file mode validates (no text hash) and keeps files with the same text but other bytes apart', async () => {
+    await writeSameTextTwice();
+    await folder.copyFixture('text.pdf', 'manuals/text.pdf');
+    await folder.copyFixture('text.pdf', 'manuals/text-copy.pdf');
+    const report = await pass();
+    expect(report.counts).toMatchObject({ scanned: 4, extracted: 4, create: 3, duplicate: 1 });
+    const rows = await store.listDocuments();
+    expect(rows.every((row) => row.textHash === null)).toBe(true);
+    const copy = await store.getDocumentByPath('docs', 'manuals/text.pdf');
+    expect(copy).toMatchObject({ state: 'duplicate' });
+
+    // A move is still recognised by its bytes.
+    await rename(join(folder.docs, 'hours.md'), join(folder.docs, 'moved-hours.md'));
+    clock.advance(60_000);
+    const moved = await pass();
+    expect(moved.plan.jobs.filter((j) => j.action === 'rename')).toEqual([
+      expect.objectContaining({ action: 'rename', relPath: 'moved-hours.md', fromPath: 'hours.md' }),
+    ]);
+    expect(moved.counts).toMatchObject({ create: 0, delete: 0 });
+  });
+
+  it('in text mode still extracts the text and dedupes by it', async () => {
+    await writeSameTextTwice();
+    const report = await runSyncPass(
+      { clock, store, extractor: pool, log: silentLog, config: folder.config({ source: { mode: 'text' } }) },
+      {},
+    );
+    expect(report.counts).toMatchObject({ scanned: 2, extracted: 2, create: 1, duplicate: 1 });
+    const rows = await store.listDocuments();
+    expect(rows.every((row) => typeof row.textHash === 'string')).toBe(true);
+  });
+});

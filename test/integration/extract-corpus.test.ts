@@ -1,5 +1,6 @@
 /**
- * The shared corpus, driven by MANIFEST.tsv's `expect` column. CI has ../shared/corpus; where it
+ * The shared corpus, driven by MANIFEST.tsv's `expect` column, through full extraction and
+ * through file mode's validation (which must agree with it on every file). CI has ../shared/corpus; where it
  * is absent the suite is skipped and says so.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -66,7 +67,11 @@ describe.skipIf(!present)('extract corpus (MANIFEST.tsv)', () => {
     if (/without U\+FFFD/.test(expectation) && r.ok) expect(r.text).not.toContain('\uFFFD');
     if (/mojibake/.test(expectation) && r.ok) expect(r.text).toMatch(/[A-Za-z]{4,} [A-Za-z]{3,}/);
     if (r.ok) expect(r.chars).toBeGreaterThan(0);
-  }, TIMEOUT_MS + 10_000);
+    // File mode's early-exit validation must reach the same verdict on the same bytes.
+    const v = await pool.validate(path.join(corpus, file));
+    expect(v.ok ? 'ok' : v.reason, v.ok ? 'validated ok' : `${v.reason}: ${v.detail}`).toBe(outcome);
+    if (r.sha256 !== undefined) expect(v.sha256).toBe(r.sha256);
+  }, 2 * TIMEOUT_MS + 10_000);
 
   it('stays within the worker memory bound and keeps the test process healthy', () => {
     expect(pool.stats().peakWorkerRssBytes).toBeLessThan(1.5 * 1024 ** 3);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { Clock } from '../../src/clock/clock.js';
 import type { SourceConfig, SourceMode } from '../../src/config/types.js';
 import { extractFile } from '../../src/extractors/extract-file.js';
+import { validateFile } from '../../src/extractors/validate-file.js';
 import type { Extractor } from '../../src/extractors/extraction.js';
 import { createSensayClient, type SensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type SimEntry, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
@@ -79,7 +80,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     requireText: false,
   });
   const budget = { scope: new URL(at.url).origin, limit: options.uploadsPerHour ?? 10, windowMs: HOUR };
-  const extractor: Extractor = { extract: (path) => extractFile(path) };
+  const extractor: Extractor = { extract: (path) => extractFile(path), validate: (path) => validateFile(path) };
   const clients: SensayClient[] = [];
   const statePath = join(dir, 'state.db');
 

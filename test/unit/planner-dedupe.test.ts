@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { OTHER_REPLICA, effects, file, known, lines, planFor, seen, source } from './planner-builders.js';
 
 describe('planner: duplicates within a replica', () => {
-  it('records a new file with the text of a live document as its duplicate', () => {
+  it('in text mode, records a new file with the text of a live document as its duplicate', () => {
     const original = known(1, 'a.pdf', 'alpha');
     const result = planFor({
+      sources: [source({ mode: 'text' })],
       files: [file('a.pdf', 'alpha'), file('a-copy.docx', 'alpha', { sha256: 'sha(docx bytes)' })],
       known: [original],
     });
@@ -21,6 +22,29 @@ describe('planner: duplicates within a replica', () => {
       },
     ]);
     expect(effects(result)).toEqual(['duplicate a-copy.docx = a.pdf NEW']);
+  });
+
+  it('in file mode, uploads a new file with the text of a live document but other bytes: two documents', () => {
+    const original = known(1, 'a.pdf', 'alpha');
+    const result = planFor({
+      files: [file('a.pdf', 'alpha'), file('a-copy.docx', 'alpha', { sha256: 'sha(docx bytes)' })],
+      known: [original],
+    });
+    expect(result.duplicates).toEqual([]);
+    expect(effects(result)).toEqual(['create a-copy.docx NEW']);
+  });
+
+  it('in file mode, dedupes by bytes even when an older version recorded no text or other text', () => {
+    const original = known(1, 'a.pdf', 'alpha', { textHash: 'txt(recorded long ago)' });
+    const result = planFor({ files: [seen(original), file('b.pdf', 'alpha', { textHash: null })], known: [original] });
+    expect(effects(result)).toEqual(['duplicate b.pdf = a.pdf NEW']);
+  });
+
+  it('in file mode, ignores text hashes between new files: only equal bytes are one document', () => {
+    const result = planFor({
+      files: [file('a.html', 'hello', { sha256: 'sha(html)' }), file('a.txt', 'hello', { sha256: 'sha(txt)' }), file('b.txt', 'hello', { sha256: 'sha(txt)' })],
+    });
+    expect(effects(result)).toEqual(['create a.html NEW', 'create a.txt NEW', 'duplicate b.txt = a.txt NEW']);
   });
 
   it('uploads one of two new identical files and records the other as its duplicate', () => {
@@ -101,7 +125,7 @@ describe('planner: known duplicates follow their original', () => {
   });
 
   it('re-points a duplicate to another live copy when its original is deleted', () => {
-    const other = known(3, 'b.md', 'alpha', { sha256: 'sha(b bytes)' });
+    const other = known(3, 'b.md', 'alpha');
     const result = planFor({
       sources: [source({ maxDeletePercent: 50 })],
       files: [seen(dup), seen(other)],
@@ -109,6 +133,27 @@ describe('planner: known duplicates follow their original', () => {
     });
     expect(effects(result)).toEqual(['delete a.md FILE_DELETED', 'duplicate copy.md = b.md REPOINTED']);
     expect(result.duplicates[0]).toMatchObject({ documentId: 2, duplicateOfId: 3 });
+  });
+
+  it('in text mode, re-points a duplicate to a live copy with the same text and other bytes', () => {
+    const other = known(3, 'b.md', 'alpha', { sha256: 'sha(b bytes)' });
+    const result = planFor({
+      sources: [source({ maxDeletePercent: 50, mode: 'text' })],
+      files: [seen(dup), seen(other)],
+      known: [original, dup, other],
+    });
+    expect(effects(result)).toEqual(['delete a.md FILE_DELETED', 'duplicate copy.md = b.md REPOINTED']);
+    expect(result.duplicates[0]).toMatchObject({ documentId: 2, duplicateOfId: 3 });
+  });
+
+  it('in file mode, promotes a duplicate recorded by text whose bytes differ from its original', () => {
+    const byText = known(2, 'copy.docx', 'alpha', { sha256: 'sha(docx bytes)', state: 'duplicate', entryId: null, duplicateOf: 1 });
+    const result = planFor({ files: [seen(original), seen(byText)], known: [original, byText] });
+    expect(effects(result)).toEqual(['create copy.docx PROMOTED']);
+    expect(result.jobs.find((j) => j.action === 'create')).toMatchObject({ documentId: 2, sha256: 'sha(docx bytes)' });
+    // The same row in text mode stays a duplicate: the text is still the original's.
+    const textMode = planFor({ sources: [source({ mode: 'text' })], files: [seen(original), seen(byText)], known: [original, byText] });
+    expect(lines(textMode)).toEqual(['none a.md UNCHANGED', 'none copy.docx DUPLICATE']);
   });
 
   it('promotes a duplicate when its original is replaced by different content', () => {

@@ -120,12 +120,12 @@ describe('planner: new, unchanged and changed files', () => {
   it('keeps the previous version live when the changed file is now rejected', () => {
     const doc = known(1, 'a.pdf', 'alpha');
     const broken = rejectedFile('a.pdf', 'CORRUPT');
-    const copyOfOld = file('b.pdf', 'alpha', { sha256: 'sha(other bytes)' });
+    const copyOfOld = file('b.pdf', 'alpha');
     const result = planFor({ files: [broken, copyOfOld], known: [doc] });
     expect(result.rejected).toEqual([
       expect.objectContaining({ relPath: 'a.pdf', reason: 'CORRUPT', documentId: 1, entryId: 1001 }),
     ]);
-    // The old entry still carries "alpha", so a new copy of that text is not uploaded again.
+    // The old entry still carries "alpha", so a new copy of those bytes is not uploaded again.
     expect(effects(result)).toEqual(['rejected a.pdf CORRUPT', 'duplicate b.pdf = a.pdf NEW']);
   });
 

@@ -1,0 +1,73 @@
+/**
+ * One file validated in the current process (file mode, DESIGN §11): the same read, hash, size
+ * rules, detection and stability check as extractFile, but PDF and DOCX are read only until they
+ * show text. HTML and plain text are cheap and go through the extractor itself. The pool runs this
+ * in worker processes for tasks of depth `validate`.
+ */
+import { detect } from './detect.js';
+import { DEFAULT_LIMITS, reject, type DocumentKind, type ExtractLimits, type Rejected } from './extraction.js';
+import { parse } from './extract-file.js';
+import { finishExtraction, noTextDetail, type FileFacts } from './finish-extraction.js';
+import { sha256Hex } from './normalise.js';
+import { changedSince, readOnce, type ExpectedFile } from './read-once.js';
+import { validateDocx } from './validate-docx.js';
+import { validatePdf } from './validate-pdf.js';
+import type { Validation } from './validation.js';
+
+type Checked = { ok: true; pages?: number; encoding?: string; warnings: string[] } | Rejected;
+
+export async function validateFile(filePath: string, limits: ExtractLimits = DEFAULT_LIMITS, expected?: ExpectedFile): Promise<Validation> {
+  const read = await readOnce(filePath, limits.maxFileBytes, expected);
+  if (!read.ok) return read;
+  const { bytes, identity } = read;
+  const facts: FileFacts = { kind: 'txt', bytes: bytes.length, sha256: sha256Hex(bytes) };
+  const detected = detect(filePath, bytes, limits.maxFileBytes);
+  if (!detected.ok) return { ...detected, bytes: facts.bytes, sha256: facts.sha256 };
+  facts.kind = detected.kind;
+
+  // As in extractFile: a parser's rejection carries the file's facts; NO_TEXT is a verdict on a
+  // fully read file, so a change under the reader turns it into UNSTABLE like an acceptance.
+  const checked = await check(detected.kind, bytes, limits, filePath, facts);
+  if (!checked.ok && checked.reason !== 'NO_TEXT') return { ...checked, ...facts };
+  const unstable = await changedSince(filePath, identity);
+  if (unstable) return unstable;
+  if (!checked.ok) return checked;
+  return {
+    ok: true,
+    validated: true,
+    ...facts,
+    textHash: null,
+    ...(checked.pages !== undefined ? { pages: checked.pages } : {}),
+    ...(checked.encoding ? { encoding: checked.encoding } : {}),
+    warnings: checked.warnings,
+  };
+}
+
+async function check(kind: DocumentKind, bytes: Buffer, limits: ExtractLimits, filePath: string, facts: FileFacts): Promise<Checked> {
+  switch (kind) {
+    case 'pdf': {
+      const pdf = await validatePdf(bytes, { consume: true });
+      if (!pdf.ok) return pdf;
+      if (pdf.textPage === null) return noText(facts, [], pdf.pages);
+      return { ok: true, pages: pdf.pages, warnings: [] };
+    }
+    case 'docx': {
+      const docx = await validateDocx(bytes, limits);
+      if (!docx.ok) return docx;
+      return docx.textFound ? { ok: true, warnings: [] } : noText(facts, docx.warnings);
+    }
+    default: {
+      // Cheap formats: the extractor's own verdict, its text dropped.
+      const parsed = await parse(kind, bytes, limits, filePath, undefined);
+      if ('ok' in parsed) return parsed;
+      if ('split' in parsed) throw new Error('validateFile: a text format cannot be split');
+      const done = finishExtraction(facts, parsed);
+      if (!done.ok) return done;
+      return { ok: true, warnings: done.warnings, ...(done.encoding ? { encoding: done.encoding } : {}) };
+    }
+  }
+}
+
+function noText(facts: FileFacts, warnings: string[], pages?: number): Rejected {
+  return reject('NO_TEXT', noTextDetail(facts.kind), { ...facts, ...(pages !== undefined ? { pages } : {}), warnings });
+}
