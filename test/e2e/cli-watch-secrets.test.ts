@@ -71,7 +71,7 @@ describe('sensay-ingest watch: extraction workers hold no secret', () => {
 describe('sensay-ingest sync: symbolic links', () => {
   it('never uploads a file outside the source reached through a link, nor a file later swapped for a link', async () => {
     sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 40 } });
-    const ws = createCliWorkspace({ prefix: 'cli-links-', replicaUUID: REPLICA, source: { maxDeletePercent: 100 } });
+    const ws = createCliWorkspace({ prefix: 'cli-links-', replicaUUID: REPLICA, source: { maxDeletePercent: 100, allowEmpty: true } });
     workspace = ws;
     const outside = join(ws.dir, 'private');
     mkdirSync(outside);

@@ -30,6 +30,9 @@ class OutageEngine {
     private readonly script: { healsAt?: number; stop?: StopReason } = {},
   ) {}
 
+  async unadopted() {
+    return [];
+  }
   async reconcile() {
     return { adopted: 0, deletedOrphans: 0, requeued: 0, replicas: 1, listed: 0, unknown: 0 };
   }
