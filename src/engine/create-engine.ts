@@ -10,6 +10,7 @@ import { createJobRunner, expireDeadLocalLeases, reconcileReplica, type Protocol
 import { indexSources } from '../uploader/source-index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { summariseState, type EngineSummary } from './engine-summary.js';
+import { pruneHistory } from './prune-history.js';
 import { runSyncPass, type SyncPassOptions, type SyncPassReport } from './sync-pass.js';
 
 export type { EngineSummary, BudgetSummary } from './engine-summary.js';
@@ -87,7 +88,11 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     budget,
-    syncPass: (options = {}) => runSyncPass({ clock, store, extractor, log: root, config }, options),
+    async syncPass(options = {}) {
+      const report = await runSyncPass({ clock, store, extractor, log: root, config }, options);
+      if (!report.dryRun) await pruneHistory(store, config.state.retentionDays, clock.now(), log);
+      return report;
+    },
     runJobs: (options = {}) => runner.runUntilIdle(options),
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {

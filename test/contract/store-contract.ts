@@ -5,6 +5,7 @@ import { documentContract } from './store-contract-documents.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
+import { retentionContract } from './store-contract-retention.js';
 
 export interface StoreUnderTest {
   store: Store;
@@ -36,6 +37,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     removalContract(current);
     jobContract(current);
     budgetContract(current);
+    retentionContract(current);
     eventAndMetaContract(current);
   });
 }

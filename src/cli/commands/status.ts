@@ -21,15 +21,15 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
   const config = loadCommandConfig(flags.config, ctx);
   const budget = { scope: budgetScope(config.api.baseUrl), limit: config.limits.uploadsPerHour, windowMs: UPLOAD_WINDOW_MS };
   const now = systemClock.now();
-  if (config.state === ':memory:' || !existsSync(config.state)) {
-    presentStatus(emptyStatus(config.state, budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
+  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
+    presentStatus(emptyStatus(config.state.path, budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state });
+  const store = await openSqliteStore({ path: config.state.path });
   try {
     const summary = await summariseState(store, budget, now);
     const documents = (await store.listDocuments()).filter((doc) => doc.state !== 'gone').map(statusDocument);
-    presentStatus(statusJson(config.state, summary, documents), { json: Boolean(flags.json) }, ctx.io);
+    presentStatus(statusJson(config.state.path, summary, documents), { json: Boolean(flags.json) }, ctx.io);
     return ExitCode.OK;
   } finally {
     await store.close();

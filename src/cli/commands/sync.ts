@@ -52,7 +52,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
 async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext): Promise<number> {
   // A dry run never creates the state file: with none yet, every file is simply new.
   let store: SqliteStore | null = null;
-  if (config.state !== ':memory:' && existsSync(config.state)) store = await openSqliteStore({ path: config.state, log });
+  if (config.state.path !== ':memory:' && existsSync(config.state.path)) store = await openSqliteStore({ path: config.state.path, log });
   const pool = createExtractorPool({ ...poolOptionsFromConfig(config), log });
   try {
     const report = await runSyncPass({ clock: systemClock, store, extractor: pool, log, config }, { dryRun: true });
