@@ -1,14 +1,23 @@
 import PQueue from 'p-queue';
-import type { Extraction, Extractor } from '../extractors/extraction.js';
+import type { Extracted, Extraction, Extractor, Rejected } from '../extractors/extraction.js';
 import type { FileVersion } from '../store/store.js';
 import type { FoundFile } from '../watchers/index.js';
 import type { FileExtraction, ScannedFile } from './plan-types.js';
+
+/**
+ * What a pass keeps of an extraction: hashes and metadata, never the text (a first pass over
+ * thousands of documents must not hold them all). Text mode hands the text to a `TextSink`.
+ */
+export type PassExtraction = Omit<Extracted, 'text'> | Rejected;
+
+/** Takes the text of a file just extracted (text mode: into the text cache) before the pass drops it. */
+export type TextSink = (found: FoundFile, text: string, textHash: string) => Promise<void>;
 
 /** One file of this pass: what the scanner found and, when it was read, what the extractor said. */
 export interface ExaminedFile {
   readonly found: FoundFile;
   /** null: not read this pass (stat unchanged since the recorded decision). */
-  readonly extraction: Extraction | null;
+  readonly extraction: PassExtraction | null;
   /** First discovery of the path (the store's row), or the pass's start for a dry run's new file. */
   readonly discoveredAt: number;
 }
@@ -21,15 +30,27 @@ export async function extractAll(
   extractor: Extractor,
   files: readonly { found: FoundFile; discoveredAt: number; read: boolean }[],
   concurrency: number,
+  sink?: TextSink,
 ): Promise<ExaminedFile[]> {
   const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
   return Promise.all(
     files.map(async ({ found, discoveredAt, read }) => {
       if (!read) return { found, extraction: null, discoveredAt };
-      const extraction = await queue.add(async () => checkStable(found, await extractor.extract(found.absPath)));
+      const extraction = await queue.add(async () => {
+        const checked = checkStable(found, await extractor.extract(found.absPath));
+        if (!checked.ok) return checked;
+        // Inside the queue slot: at most `concurrency` texts are held at once.
+        if (sink) await sink(found, checked.text, checked.textHash);
+        return withoutText(checked);
+      });
       return { found, extraction, discoveredAt };
     }),
   );
+}
+
+function withoutText(extracted: Extracted): PassExtraction {
+  const { text: _text, ...kept } = extracted;
+  return kept;
 }
 
 /** A file whose size moved between the scan and the read is being written: look again later. */
@@ -58,7 +79,7 @@ export function toPlannerFile(file: ExaminedFile): ScannedFile {
   };
 }
 
-function toFileExtraction(extraction: Extraction | null): FileExtraction | null {
+function toFileExtraction(extraction: PassExtraction | null): FileExtraction | null {
   if (extraction === null) return null;
   if (extraction.ok) return { ok: true };
   return { ok: false, reason: extraction.reason, detail: extraction.detail };

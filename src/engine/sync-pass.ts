@@ -4,6 +4,7 @@ import type { DaemonConfig, LoadedConfig, SourceConfig } from '../config/types.j
 import type { Extractor } from '../extractors/extraction.js';
 import { UPLOAD_JOB_KINDS } from '../store/index.js';
 import type { DocumentRecord, ScannedFile as StoreScannedFile, Store } from '../store/store.js';
+import type { TextCache } from '../store/text-cache.js';
 import { scanSource, type FoundFile, type ScanResult } from '../watchers/index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { estimateQueue, type QueueEta } from './eta.js';
@@ -12,6 +13,7 @@ import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js'
 import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
 import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
 import { plan as makePlan } from './planner.js';
+import { textSinkFor } from './text-cache-upkeep.js';
 import type { KnownDocument, PlanSource } from './plan-types.js';
 
 export type * from './pass-report.js';
@@ -28,6 +30,8 @@ export interface SyncPassDeps {
   readonly extractor: Extractor;
   readonly log: Logger;
   readonly config: SyncPassConfig;
+  /** Where text-mode texts wait for their upload; without it (a dry run) they are dropped at once. */
+  readonly texts?: TextCache;
 }
 
 export interface SyncPassOptions {
@@ -54,7 +58,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
 
   // Read after the scan: a file written while the scan ran must not look as if from the future.
   const toRead = holdYoung(toExamine(found, documents, startedAt), deps.clock.now(), config.daemon.awaitWriteFinishMs);
-  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers);
+  const sink = !dryRun && deps.texts ? textSinkFor(deps.texts, config.sources, log) : undefined;
+  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, sink);
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));

@@ -5,3 +5,5 @@ export { StoreError, type StoreErrorCode } from './errors.js';
 export { decideSlot, windowFreeAt, type WindowDecision } from './budget-window.js';
 export { openSqliteStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
 export type { SqliteStore } from './sqlite/sqlite-store.js';
+export type { TextCache } from './text-cache.js';
+export { GzipTextCache, MemoryTextCache, textCacheFor } from './files/gzip-text-cache.js';

@@ -39,13 +39,13 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload): Promi
 
   const title = index.titleOf(document);
   let input: CreateEntryInput;
+  // Checked before the POST: a file known to have changed must not spend a slot.
+  if (!(await unchanged(path, document))) return changed(deps, log, held, true);
   if (source.mode === 'text') {
-    const extracted = await deps.extractor.extract(path);
-    if (!extracted.ok || extracted.textHash !== document.textHash) return changed(deps, log, held, true);
-    input = { title, text: extracted.text };
+    const text = await textOf(deps, document, path);
+    if (text === null) return changed(deps, log, held, true);
+    input = { title, text };
   } else {
-    // Checked before the POST too: a file known to have changed must not spend a slot.
-    if (!(await unchanged(path, document))) return changed(deps, log, held, true);
     input = { title, filename: index.filenameOf(document) };
   }
 
@@ -124,6 +124,21 @@ async function putBytes(
   if (sent.sha256 !== document.sha256) return giveUp('changed', 'bytes sent differ from the extracted version');
   await step(deps, held, 'upload-done');
   return null;
+}
+
+/**
+ * The text the pass extracted (the bytes were just checked unchanged), from the text cache; on
+ * a miss (cache lost, an older release's queue) the file is extracted again and cached for a
+ * recreate. null: the file no longer gives the recorded text.
+ */
+async function textOf(deps: UploaderDeps, document: DocumentRecord, path: string): Promise<string | null> {
+  if (document.textHash === null) return null;
+  const cached = await deps.texts?.get(document.textHash);
+  if (cached) return cached;
+  const extracted = await deps.extractor.extract(path);
+  if (!extracted.ok || extracted.textHash !== document.textHash) return null;
+  await deps.texts?.put(extracted.textHash, extracted.text);
+  return extracted.text;
 }
 
 async function unchanged(path: string, document: DocumentRecord): Promise<boolean> {
