@@ -36,6 +36,12 @@ export interface FaultOptions {
    * `drop` cuts it. This is the ambiguous outcome a client must reconcile.
    */
   createTimeout?: { next: number; mode?: 'hang' | 'drop' } | null;
+  /**
+   * Answer the next N matching API calls 429 `REQUEST_RATE_LIMIT_EXCEEDED` with
+   * `Retry-After: retryAfterSeconds` (default 1), whatever the request window says: a throttle
+   * burst on demand. The request is not processed.
+   */
+  throttle?: { next: number; retryAfterSeconds?: number } | null;
 }
 
 export type RequestScope = 'api' | 'upload';
@@ -68,6 +74,10 @@ export function normaliseFaults(faults: FaultOptions): FaultOptions {
   }
   if (faults.dropConnection) count('faults.dropConnection.next', faults.dropConnection.next);
   if (faults.createTimeout) count('faults.createTimeout.next', faults.createTimeout.next);
+  if (faults.throttle) {
+    count('faults.throttle.next', faults.throttle.next);
+    if (faults.throttle.retryAfterSeconds !== undefined) count('faults.throttle.retryAfterSeconds', faults.throttle.retryAfterSeconds);
+  }
   return faults;
 }
 
@@ -85,6 +95,7 @@ export class FaultState {
   #latency: { ms: number; scope: FaultScope } | null = null;
   #drop: Counted | null = null;
   #createTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
+  #throttle: { remaining: number; retryAfterSeconds: number } | null = null;
 
   constructor(initial: FaultOptions) {
     this.inject(initial);
@@ -105,10 +116,14 @@ export class FaultState {
       const c = faults.createTimeout;
       this.#createTimeout = c === null ? null : { remaining: c.next, mode: c.mode ?? 'hang' };
     }
+    if (faults.throttle !== undefined) {
+      const t = faults.throttle;
+      this.#throttle = t === null ? null : { remaining: t.next, retryAfterSeconds: t.retryAfterSeconds ?? 1 };
+    }
   }
 
   reset(): void {
-    this.#error = this.#latency = this.#drop = this.#createTimeout = null;
+    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#throttle = null;
   }
 
   latencyFor(request: RequestScope): number {
@@ -129,6 +144,14 @@ export class FaultState {
     if (fault.mode === 'every') return fault.seen % fault.n === 0 ? { status: fault.status, body: fault.body } : null;
     if (fault.seen >= fault.n) this.#error = null;
     return { status: fault.status, body: fault.body };
+  }
+
+  /** Seconds of Retry-After for an injected 429 on this API call, or null. */
+  takeThrottle(request: RequestScope): number | null {
+    const throttle = this.#throttle;
+    if (!throttle || request !== 'api') return null;
+    if (--throttle.remaining <= 0) this.#throttle = null;
+    return throttle.retryAfterSeconds;
   }
 
   takeCreateTimeout(): 'hang' | 'drop' | null {
