@@ -100,7 +100,7 @@ export function runningJobsOf(statePath: string, pid: number): string[] {
 
 /** A kill plan drawn from `rng`: mostly at a job, the rest at a random instant of a typical run. */
 export function drawPlan(rng: Rng, typicalRunMs: number, kill: boolean): RunPlan {
-  const args = rng.chance(0.25) ? ['sync', '--wait', '--max-wait', '20'] : ['sync'];
+  const args = rng.chance(0.1) ? ['sync', '--wait', '--max-wait', '8'] : ['sync'];
   if (!kill) return { args, kill: null };
   if (rng.chance(0.6)) return { args, kill: { trigger: 'job', extraMs: rng.int(0, 60), giveUpMs: Math.max(1500, typicalRunMs * 2) } };
   return { args, kill: { trigger: 'timer', afterMs: rng.int(50, Math.max(400, typicalRunMs)) } };
