@@ -166,6 +166,19 @@ function addStateCommands(program: Command, run: Route): void {
     );
 
   program
+    .command('doctor')
+    .description('check the state file for damage (quick_check; --full for integrity_check) and say what to do')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--full', 'run the full integrity_check (slower on a large state file)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(
+      run(async (ctx) => {
+        const { runDoctorCommand } = await import('./commands/doctor.js');
+        return runDoctorCommand(program.commands.find((c) => c.name() === 'doctor')!.opts(), ctx);
+      }),
+    );
+
+  program
     .command('check')
     .description('validate the config and secret, then reach each source\'s replica and count its entries')
     .option('-c, --config <file>', CONFIG_HELP)

@@ -33,7 +33,7 @@ export async function openEngine(
   log: Logger,
   options: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
-  const store = await openSqliteStore({ path: config.state, log });
+  const store = await openSqliteStore({ path: config.state.path, log });
   const plain = createApiClient(config, secret, log);
   const api = options.wrapApi ? options.wrapApi(plain) : plain;
   const engine = createEngine({

@@ -113,7 +113,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
     ) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe) {
-      current = current.in as z.ZodType;
+      // A preprocess is a pipe from a transform into the schema that validates.
+      current = (current.in instanceof z.ZodTransform ? current.out : current.in) as z.ZodType;
     } else {
       return current;
     }

@@ -13,6 +13,7 @@ export const DEFAULT_API_VERSION = '2025-03-25';
 export const DEFAULT_STATE = '.sensay-ingest/state.db';
 /** /healthz, /readyz and /metrics: not a port common tools use, and not the simulator's 8787. */
 export const DEFAULT_DAEMON_PORT = 7441;
+export const DEFAULT_RETENTION_DAYS = 30;
 
 const expected = (what: string) => ({ error: `expected ${what}` });
 
@@ -87,6 +88,25 @@ const daemonSchema = object({
   unhealthyAfterSeconds: integer(1).default(600),
 });
 
+const stateShape = 'a SQLite file path, or an object { "path": "...", "retentionDays": 30 }';
+
+/**
+ * `state` is a path (shorthand) or an object. `url`/`urlFile` (PostgreSQL) are recognised so that
+ * resolve-config can say they are not available yet, instead of calling them unknown keys.
+ */
+const stateSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { path: value } : value),
+  z.strictObject(
+    {
+      path: nonEmptyString('a file path').optional(),
+      url: nonEmptyString('a postgres:// URL').optional(),
+      urlFile: nonEmptyString('a file path').optional(),
+      retentionDays: integer(1).default(DEFAULT_RETENTION_DAYS),
+    },
+    expected(stateShape),
+  ),
+);
+
 const percent = expected('a number from 0 to 100');
 
 export const sourceSchema = object({
@@ -109,7 +129,7 @@ export const sourceSchema = object({
 
 export const configFileSchema = object({
   api: apiSchema.prefault({}),
-  state: nonEmptyString('a file path').default(DEFAULT_STATE),
+  state: stateSchema.default({ path: DEFAULT_STATE, retentionDays: DEFAULT_RETENTION_DAYS }),
   limits: limitsSchema.prefault({}),
   status: statusSchema.prefault({}),
   extraction: extractionSchema.prefault({}),

@@ -54,6 +54,13 @@ export interface DaemonConfig {
   readonly unhealthyAfterSeconds: number;
 }
 
+export interface StateConfig {
+  /** Absolute path of the SQLite state file (or ":memory:"). */
+  readonly path: string;
+  /** Events and finished jobs older than this many days are pruned. */
+  readonly retentionDays: number;
+}
+
 export interface SourceConfig {
   /** Unique among sources; defaults to the folder's name. */
   readonly name: string;
@@ -83,8 +90,7 @@ export interface SourceConfig {
 
 export interface Config {
   readonly api: ApiConfig;
-  /** Absolute path of the SQLite state file (or ":memory:"). */
-  readonly state: string;
+  readonly state: StateConfig;
   readonly limits: LimitsConfig;
   readonly status: StatusConfig;
   readonly extraction: ExtractionConfig;

@@ -5,15 +5,19 @@ import type { Config } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
 import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
+import { textCacheFor } from '../store/files/gzip-text-cache.js';
 import type { DocumentRecord, Store } from '../store/store.js';
 import { adoptPending } from '../uploader/adoption.js';
+import type { TextCache } from '../store/text-cache.js';
 import { createJobRunner, expireDeadLocalLeases, reconcileReplica, type ProtocolHooks, type ReconcileReport, type RunSummary, type UploadBudget } from '../uploader/index.js';
 import { emptyReconcileReport } from '../uploader/reconcile.js';
 import { listUnadopted, type UnadoptedEntry } from '../uploader/unadopted.js';
 import { indexSources } from '../uploader/source-index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { summariseState, type EngineSummary } from './engine-summary.js';
+import { pruneHistory } from './prune-history.js';
 import { runSyncPass, type SyncPassOptions, type SyncPassReport } from './sync-pass.js';
+import { releaseText, sweepTexts } from './text-cache-upkeep.js';
 
 export type { EngineSummary, BudgetSummary } from './engine-summary.js';
 
@@ -33,6 +37,8 @@ export interface EngineDeps {
   readonly concurrency?: number;
   /** Crash tests stop the protocol at named steps. */
   readonly hooks?: ProtocolHooks;
+  /** Text-mode texts between extraction and upload. Default: `texts/` beside the state file. */
+  readonly texts?: TextCache;
 }
 
 export interface ReconcileAllReport extends ReconcileReport {
@@ -71,6 +77,7 @@ export function createEngine(deps: EngineDeps): Engine {
   };
   const sources = config.sources;
   const index = indexSources(sources);
+  const texts = deps.texts ?? textCacheFor(config.state.path);
   const runner = createJobRunner({
     clock,
     store,
@@ -78,6 +85,7 @@ export function createEngine(deps: EngineDeps): Engine {
     log: root,
     sources,
     extractor,
+    texts,
     budget,
     owner,
     attempts: { maxAttempts: config.limits.maxAttempts, recreateBackoffSeconds: config.limits.recreateBackoffSeconds },
@@ -93,6 +101,7 @@ export function createEngine(deps: EngineDeps): Engine {
     random: Math.random,
     fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
     serverClock: () => api.serverClock(),
+    onReady: (doc: DocumentRecord) => releaseText(store, texts, doc),
   });
   // Entries the start-up listing found unaccounted for, kept for adoption's proofs (saves a GET each).
   const listed = new Map<number, KnowledgeBaseEntry>();
@@ -100,7 +109,14 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     budget,
-    syncPass: (options = {}) => runSyncPass({ clock, store, extractor, log: root, config }, options),
+    async syncPass(options = {}) {
+      const report = await runSyncPass({ clock, store, extractor, log: root, config, texts }, options);
+      if (report.dryRun) return report;
+      await pruneHistory(store, config.state.retentionDays, clock.now(), log);
+      const swept = await sweepTexts(store, texts);
+      if (swept > 0) log.debug({ swept }, 'cached texts no document needs were removed');
+      return report;
+    },
     async runJobs(options = {}) {
       const adoption = await adoptPending({ clock, store, api, log: root, sources, extractor }, listed, options);
       const run = await runner.runUntilIdle(options);

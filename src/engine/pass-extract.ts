@@ -1,9 +1,18 @@
 import PQueue from 'p-queue';
-import type { Extraction, Extractor } from '../extractors/extraction.js';
+import type { Extracted, Extraction, Extractor, Rejected } from '../extractors/extraction.js';
 import type { ReadDepth, Validation } from '../extractors/validation.js';
 import type { FileVersion } from '../store/store.js';
 import type { FoundFile } from '../watchers/index.js';
 import type { FileExtraction, ScannedFile } from './plan-types.js';
+
+/**
+ * What a pass keeps of an extraction: hashes and metadata, never the text (a first pass over
+ * thousands of documents must not hold them all). Text mode hands the text to a `TextSink`.
+ */
+export type PassExtraction = Omit<Extracted, 'text'> | Rejected;
+
+/** Takes the text of a file just extracted (text mode: into the text cache) before the pass drops it. */
+export type TextSink = (found: FoundFile, text: string, textHash: string) => Promise<void>;
 
 /** One file of this pass: what the scanner found and, when it was read, what the extractor said. */
 export interface ExaminedFile {
@@ -12,7 +21,7 @@ export interface ExaminedFile {
    * null: not read this pass (stat unchanged since the recorded decision). A Validation for a
    * file-mode source: checked with early exit, identified by its bytes, no text.
    */
-  readonly extraction: Extraction | Validation | null;
+  readonly extraction: PassExtraction | Validation | null;
   /** First discovery of the path (the store's row), or the pass's start for a dry run's new file. */
   readonly discoveredAt: number;
 }
@@ -28,6 +37,7 @@ export async function extractAll(
   files: readonly { found: FoundFile; discoveredAt: number; read: boolean }[],
   concurrency: number,
   depthOf: (found: FoundFile) => ReadDepth,
+  sink?: TextSink,
 ): Promise<ExaminedFile[]> {
   const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
   const examine = (found: FoundFile): Promise<Extraction | Validation> => {
@@ -37,10 +47,21 @@ export async function extractAll(
   return Promise.all(
     files.map(async ({ found, discoveredAt, read }) => {
       if (!read) return { found, extraction: null, discoveredAt };
-      const extraction = await queue.add(async () => checkStable(found, await examine(found)));
+      const extraction = await queue.add(async (): Promise<PassExtraction | Validation> => {
+        const checked = checkStable(found, await examine(found));
+        if (!checked.ok || !('text' in checked)) return checked;
+        // Inside the queue slot: at most `concurrency` texts are held at once.
+        if (sink) await sink(found, checked.text, checked.textHash);
+        return withoutText(checked);
+      });
       return { found, extraction, discoveredAt };
     }),
   );
+}
+
+function withoutText(extracted: Extracted): PassExtraction {
+  const { text: _text, ...kept } = extracted;
+  return kept;
 }
 
 /** A file whose size moved between the scan and the read is being written: look again later. */
@@ -69,7 +90,7 @@ export function toPlannerFile(file: ExaminedFile): ScannedFile {
   };
 }
 
-function toFileExtraction(extraction: Extraction | Validation | null): FileExtraction | null {
+function toFileExtraction(extraction: PassExtraction | Validation | null): FileExtraction | null {
   if (extraction === null) return null;
   if (extraction.ok) return { ok: true };
   return { ok: false, reason: extraction.reason, detail: extraction.detail };

@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { DaemonConfig, LoadedConfig, SourceConfig } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
+import type { ReadDepth } from '../extractors/validation.js';
 import { UPLOAD_JOB_KINDS } from '../store/index.js';
 import type { DocumentRecord, ScannedFile as StoreScannedFile, Store } from '../store/store.js';
 import { replicasWithoutInPlace } from '../uploader/in-place-support.js';
+import type { TextCache } from '../store/text-cache.js';
 import { scanSource, type FoundFile, type ScanResult } from '../watchers/index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { estimateQueue, type QueueEta } from './eta.js';
@@ -15,6 +17,7 @@ import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
 import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
 import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
 import { plan as makePlan } from './planner.js';
+import { textSinkFor } from './text-cache-upkeep.js';
 import type { KnownDocument, PlanSource } from './plan-types.js';
 
 export type * from './pass-report.js';
@@ -31,6 +34,8 @@ export interface SyncPassDeps {
   readonly extractor: Extractor;
   readonly log: Logger;
   readonly config: SyncPassConfig;
+  /** Where text-mode texts wait for their upload; without it (a dry run) they are dropped at once. */
+  readonly texts?: TextCache;
 }
 
 export interface SyncPassOptions {
@@ -67,10 +72,10 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     options.settle === 'wait'
       ? await settleByWaiting(candidates, { clock: deps.clock, settleMs, signal: options.signal })
       : holdYoung(candidates, deps.clock.now(), settleMs);
+  const sink = !dryRun && deps.texts ? textSinkFor(deps.texts, config.sources, log) : undefined;
   const modes = new Map(config.sources.map((source) => [source.name, source.mode]));
-  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, (file) =>
-    modes.get(file.source) === 'text' ? 'text' : 'validate',
-  );
+  const depthOf = (file: FoundFile): ReadDepth => (modes.get(file.source) === 'text' ? 'text' : 'validate');
+  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, depthOf, sink);
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));

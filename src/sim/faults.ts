@@ -46,6 +46,12 @@ export interface FaultOptions {
    * answered, like `createTimeout`: the in-place update a client must settle after a crash.
    */
   patchTimeout?: { next: number; mode?: 'hang' | 'drop' } | null;
+  /**
+   * Answer the next N matching API calls 429 `REQUEST_RATE_LIMIT_EXCEEDED` with
+   * `Retry-After: retryAfterSeconds` (default 1), whatever the request window says: a throttle
+   * burst on demand. The request is not processed.
+   */
+  throttle?: { next: number; retryAfterSeconds?: number } | null;
 }
 
 export type RequestScope = 'api' | 'upload';
@@ -86,6 +92,10 @@ export function normaliseFaults(faults: FaultOptions): FaultOptions {
     if (refusal.next !== undefined) count('faults.uploadRefusal.next', refusal.next);
   }
   if (faults.patchTimeout) count('faults.patchTimeout.next', faults.patchTimeout.next);
+  if (faults.throttle) {
+    count('faults.throttle.next', faults.throttle.next);
+    if (faults.throttle.retryAfterSeconds !== undefined) count('faults.throttle.retryAfterSeconds', faults.throttle.retryAfterSeconds);
+  }
   return faults;
 }
 
@@ -105,6 +115,7 @@ export class FaultState {
   #createTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
   #uploadRefusal: { status: number; remaining: number } | null = null;
   #patchTimeout: { remaining: number; mode: 'hang' | 'drop' } | null = null;
+  #throttle: { remaining: number; retryAfterSeconds: number } | null = null;
 
   constructor(initial: FaultOptions) {
     this.inject(initial);
@@ -133,10 +144,14 @@ export class FaultState {
       const p = faults.patchTimeout;
       this.#patchTimeout = p === null ? null : { remaining: p.next, mode: p.mode ?? 'hang' };
     }
+    if (faults.throttle !== undefined) {
+      const t = faults.throttle;
+      this.#throttle = t === null ? null : { remaining: t.next, retryAfterSeconds: t.retryAfterSeconds ?? 1 };
+    }
   }
 
   reset(): void {
-    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#uploadRefusal = this.#patchTimeout = null;
+    this.#error = this.#latency = this.#drop = this.#createTimeout = this.#uploadRefusal = this.#patchTimeout = this.#throttle = null;
   }
 
   /** The status a signed-URL PUT is refused with, or null to let it through. */
@@ -172,6 +187,14 @@ export class FaultState {
     if (!timeout) return null;
     if (--timeout.remaining <= 0) this.#patchTimeout = null;
     return timeout.mode;
+  }
+
+  /** Seconds of Retry-After for an injected 429 on this API call, or null. */
+  takeThrottle(request: RequestScope): number | null {
+    const throttle = this.#throttle;
+    if (!throttle || request !== 'api') return null;
+    if (--throttle.remaining <= 0) this.#throttle = null;
+    return throttle.retryAfterSeconds;
   }
 
   takeCreateTimeout(): 'hang' | 'drop' | null {

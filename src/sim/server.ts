@@ -63,6 +63,11 @@ async function decide(sim: SimContext, incoming: Incoming, match: RouteMatch): P
     await (scope === 'upload' ? firstChunk(req) : drainBody(req));
     return { kind: 'drop' };
   }
+  const throttled = sim.faults.takeThrottle(scope);
+  if (throttled !== null) {
+    sim.stats.throttled++;
+    return apiError(429, requestId, 'Simulated throttle', { code: REQUEST_RATE_CODE, headers: { 'retry-after': String(throttled) } });
+  }
   const injected = sim.faults.takeError(scope);
   if (injected) {
     sim.stats.injectedErrors++;

@@ -25,6 +25,8 @@ export interface StatusPollerDeps extends PollPolicy {
    * Sensay: yes → upload again, no → forget the document.
    */
   fileExists(doc: DocumentRecord): boolean | Promise<boolean>;
+  /** Called once a document is READY (the engine drops its cached text). */
+  onReady?(doc: DocumentRecord): Promise<void>;
   /** List page size. Default 100 (the API's maximum). */
   pageSize?: number;
   /** Jitter of the recreate backoff. Default: none (exact backoffs). */

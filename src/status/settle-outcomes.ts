@@ -15,6 +15,7 @@ export async function settleReady(ctx: PollContext, doc: DocumentRecord, entryId
   if (!ready.ok) return;
   ctx.result.ready++;
   ctx.log.info({ documentId: doc.id, relPath: doc.relPath, entryId }, 'entry ready');
+  await ctx.deps.onReady?.(ready.document);
   if (ready.document.previousEntryId !== null) await deletePredecessor(ctx, ready.document);
 }
 

@@ -5,7 +5,7 @@
  * contract.
  */
 export type StoreErrorCode =
-  /** `PRAGMA quick_check` failed, or the file is not a database at all. */
+  /** The file is not a database at all, or a page read was found damaged (`doctor` finds the rest). */
   | 'STORE_CORRUPT'
   /** The file was written by a newer sensay-ingest (schema version above what this code knows). */
   | 'STORE_TOO_NEW'

@@ -6,3 +6,5 @@ export { decideSlot, windowFreeAt, type WindowDecision } from './budget-window.j
 export { openSqliteStore, DEFAULT_BUSY_TIMEOUT_MS, type SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
 export type { SqliteStore } from './sqlite/sqlite-store.js';
 export { openSqliteSnapshot, type SqliteSnapshotOptions } from './sqlite/open-sqlite-snapshot.js';
+export type { TextCache } from './text-cache.js';
+export { GzipTextCache, MemoryTextCache, textCacheFor } from './files/gzip-text-cache.js';

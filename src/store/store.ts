@@ -40,6 +40,7 @@ import type {
   JobRecord,
   ReleaseJobInput,
 } from './jobs.js';
+import type { IntegrityCheckMode, IntegrityReport, PruneHistoryInput, PruneHistoryResult } from './maintenance.js';
 
 export type * from './budget.js';
 export type * from './documents.js';
@@ -47,6 +48,7 @@ export type * from './events.js';
 export type * from './held-deletes.js';
 export type * from './jobs.js';
 export type * from './json-value.js';
+export type * from './maintenance.js';
 
 /**
  * The durable state port (DESIGN §5). Every method returns a Promise so a networked adapter
@@ -226,6 +228,15 @@ export interface Store extends AsyncDisposable {
   listEvents(filter?: EventFilter): Promise<EventRecord[]>;
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+
+  // ── upkeep (never run on open) ──────────────────────────────────────────────
+  /**
+   * Deletes events and finished jobs older than `before` (`state.retentionDays`), in one
+   * transaction, cheaply (indexed by time). The history of documents still in flight is kept.
+   */
+  pruneHistory(input: PruneHistoryInput): Promise<PruneHistoryResult>;
+  /** Reads the whole store and reports damage (`sensay-ingest doctor`); cost grows with its size. */
+  checkIntegrity(mode: IntegrityCheckMode): Promise<IntegrityReport>;
 
   close(): Promise<void>;
 }

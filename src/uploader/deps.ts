@@ -5,6 +5,7 @@ import type { Extractor } from '../extractors/extraction.js';
 import type { SensayClient } from '../sensay/client.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './attempt-policy.js';
+import type { TextCache } from '../store/text-cache.js';
 
 /** The protocol steps a test hook can stop at (a crash test SIGKILLs the process there). */
 export const PROTOCOL_STEPS = [
@@ -42,8 +43,10 @@ export interface UploaderDeps {
   log: Logger;
   /** Every configured source: titles, modes and absolute paths come from here. */
   sources: readonly SourceConfig[];
-  /** Re-extracts a text-mode document right before its create. */
+  /** Extracts a text-mode document again when its text is not in `texts` (a miss). */
   extractor: Extractor;
+  /** Text-mode texts as the pass extracted them; without it every text-mode create extracts again. */
+  texts?: TextCache;
   budget: UploadBudget;
   /** Lease owner id (see `leaseOwnerId`). */
   owner: string;

@@ -98,12 +98,13 @@ async function prepareCreate(deps: UploaderDeps, document: DocumentRecord): Prom
   const path = index.absolutePath(document);
   if (!source || path === null) return 'no-source';
   const title = index.titleOf(document);
-  if (source.mode === 'text') {
-    const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(document) });
-    if (!extracted.ok || extracted.textHash !== document.textHash) return 'changed';
-    return { input: { title, text: extracted.text }, path, mode: 'text' };
-  }
+  // Checked before the POST: a file known to have changed must not spend a slot.
   if (!(await unchanged(path, document))) return 'changed';
+  if (source.mode === 'text') {
+    const text = await textOf(deps, document, path);
+    if (text === null) return 'changed';
+    return { input: { title, text }, path, mode: 'text' };
+  }
   return { input: { title, filename: index.filenameOf(document) }, path, mode: 'file' };
 }
 
@@ -157,6 +158,21 @@ async function putBytes(
   if (sent.sha256 !== document.sha256) return giveUp('changed', { message: 'bytes sent differ from the extracted version', code: 'CHANGED', step: 'upload' });
   await step(deps, held, 'upload-done');
   return null;
+}
+
+/**
+ * The text the pass extracted (the bytes were just checked unchanged), from the text cache; on
+ * a miss (cache lost, an older release's queue) the file is extracted again and cached for a
+ * recreate. null: the file no longer gives the recorded text.
+ */
+async function textOf(deps: UploaderDeps, document: DocumentRecord, path: string): Promise<string | null> {
+  if (document.textHash === null) return null;
+  const cached = await deps.texts?.get(document.textHash);
+  if (cached) return cached;
+  const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(document) });
+  if (!extracted.ok || extracted.textHash !== document.textHash) return null;
+  await deps.texts?.put(extracted.textHash, extracted.text);
+  return extracted.text;
 }
 
 async function unchanged(path: string, document: DocumentRecord): Promise<boolean> {

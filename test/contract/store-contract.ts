@@ -10,6 +10,7 @@ import { fileIdentityContract } from './store-contract-identity.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
 import { updateContract } from './store-contract-updates.js';
+import { retentionContract } from './store-contract-retention.js';
 
 export interface StoreUnderTest {
   store: Store;
@@ -45,6 +46,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     adoptionContract(current);
     fileIdentityContract(current);
     updateContract(current);
+    retentionContract(current);
     eventAndMetaContract(current);
     approvalContract(current);
   });

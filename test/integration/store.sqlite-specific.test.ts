@@ -27,6 +27,12 @@ async function fillWithDocuments(path: string, count: number): Promise<void> {
   }
 }
 
+function damagePages(path: string, pages: readonly number[]): void {
+  const fd = openSync(path, 'r+');
+  for (const page of pages) writeSync(fd, Buffer.alloc(200, 0x5a), 0, 200, (page - 1) * 4096);
+  closeSync(fd);
+}
+
 describe('SQLite state file', () => {
   it('creates its folder and runs in WAL mode with foreign keys, NORMAL sync and the busy timeout', async () => {
     const path = join(dir, 'nested', 'deeper', 'state.db');
@@ -77,15 +83,27 @@ describe('SQLite state file', () => {
     expect(logged.every((line) => JSON.parse(line).component === 'store')).toBe(true);
   });
 
-  it('says which file is damaged and what to do when quick_check fails', async () => {
+  it('opens a file with a damaged data page without a full check: checkIntegrity finds it, a read of it is STORE_CORRUPT', async () => {
     const path = join(dir, 'state.db');
     await fillWithDocuments(path, 300);
-    const fd = openSync(path, 'r+');
-    for (const page of [3, 4, 5]) writeSync(fd, Buffer.alloc(200, 0x5a), 0, 200, (page - 1) * 4096);
-    closeSync(fd);
-    const opening = openSqliteStore({ path });
-    await expect(opening).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_CORRUPT', path });
-    await expect(opening).rejects.toThrow(/quick_check: .*btreeInitPage.*move the file/s);
+    damagePages(path, [2]); // the root of the documents table: neither the header nor the schema
+    // Opening reads the header and the schema only: its cost does not grow with the file.
+    await using store = await openSqliteStore({ path });
+    const report = await store.checkIntegrity('quick');
+    expect(report).toMatchObject({ ok: false, mode: 'quick' });
+    expect(report.problems.length).toBeGreaterThan(0);
+    expect((await store.checkIntegrity('full')).ok).toBe(false);
+    const reading = store.listDocuments();
+    await expect(reading).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_CORRUPT', path });
+    await expect(reading).rejects.toThrow(/move the file/);
+  });
+
+  it('reports a sound file as ok in both check modes', async () => {
+    const path = join(dir, 'state.db');
+    await fillWithDocuments(path, 30);
+    await using store = await openSqliteStore({ path });
+    expect(await store.checkIntegrity('quick')).toEqual({ ok: true, mode: 'quick', problems: [] });
+    expect(await store.checkIntegrity('full')).toEqual({ ok: true, mode: 'full', problems: [] });
   });
 
   it('reports a file that is not a database at all as corrupt', async () => {

@@ -34,12 +34,12 @@ export async function runApproveDeletesCommand(names: readonly string[], flags: 
     return ExitCode.USAGE;
   }
   const report: ApproveDeletesJson = { approved: [], refused: [], nothingHeld: [] };
-  if (config.state === ':memory:' || !existsSync(config.state)) {
+  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
     report.nothingHeld.push(...names);
     present(report, Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state });
+  const store = await openSqliteStore({ path: config.state.path });
   try {
     const targets = names.length > 0 ? [...new Set(names)] : (await store.listHeldDeletes()).map((held) => held.sourceName);
     const documents = await store.listDocuments();

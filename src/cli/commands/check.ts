@@ -35,7 +35,7 @@ export async function runCheck(flags: CheckFlags, ctx: CliContext): Promise<numb
     await client.close();
   }
 
-  const report: CheckReport = { apiUrl: config.api.baseUrl, state: config.state, sourceProblems, replicas: results };
+  const report: CheckReport = { apiUrl: config.api.baseUrl, state: config.state.path, sourceProblems, replicas: results };
   presentCheck(report, { json: Boolean(flags.json) }, ctx.io);
   return checkExitCode(report);
 }

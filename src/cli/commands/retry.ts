@@ -28,14 +28,14 @@ const NEXT_STEP = 'retry uploads nothing itself: the next `sync` (or a running `
  */
 export async function runRetryCommand(paths: readonly string[], flags: RetryFlags, ctx: CliContext): Promise<number> {
   const config = loadCommandConfig(flags.config, ctx);
-  if (config.state === ':memory:' || !existsSync(config.state)) {
+  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
     // No state file yet: nothing has ever failed, so any named path is unknown.
     const first = paths[0];
     if (first !== undefined) return unknownPath(first, ctx.io);
     present(emptyReport(), Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state });
+  const store = await openSqliteStore({ path: config.state.path });
   try {
     let named: DocumentRecord[] | undefined;
     if (paths.length > 0) {

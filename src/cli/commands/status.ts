@@ -24,11 +24,11 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
   const config = loadCommandConfig(flags.config, ctx);
   const budget = { scope: budgetScope(config.api.baseUrl), limit: config.limits.uploadsPerHour, windowMs: UPLOAD_WINDOW_MS };
   const now = systemClock.now();
-  if (config.state === ':memory:' || !existsSync(config.state)) {
-    presentStatus(emptyStatus(config.state, budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
+  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
+    presentStatus(emptyStatus(config.state.path, budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state });
+  const store = await openSqliteStore({ path: config.state.path });
   try {
     const summary = await summariseState(store, budget, now);
     const rows = await store.listDocuments();
@@ -37,7 +37,7 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
     const unadopted = unadoptedJson(await listUnadopted(store, config.sources.map((source) => source.replicaUUID)));
     const refused = await replicasWithoutInPlace(store, config.sources.filter((s) => s.mode === 'text').map((s) => s.replicaUUID));
     presentStatus(
-      { ...statusJson(config.state, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held },
+      { ...statusJson(config.state.path, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held },
       { json: Boolean(flags.json) },
       ctx.io,
     );

@@ -66,7 +66,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
 async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext, secret: Secret | undefined): Promise<number> {
   // A dry run never creates, migrates or writes the state file: it plans on a private in-memory
   // copy (none yet: every file is simply new).
-  const store = config.state === ':memory:' ? null : openSqliteSnapshot({ path: config.state, log });
+  const store = config.state.path === ':memory:' ? null : openSqliteSnapshot({ path: config.state.path, log });
   const pool = createExtractorPool({ ...poolOptionsFromConfig(config), log });
   try {
     const signal = ctx.stopSignal;

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { StoreError } from '../errors.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { migrate } from './migrate.js';
-import { checkIntegrity } from './open-sqlite-store.js';
 import { SqlRunner } from './sql-runner.js';
 import { corruptMessage, toStoreError } from './sqlite-errors.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -36,7 +35,6 @@ export function openSqliteSnapshot(options: SqliteSnapshotOptions): SqliteStore 
     db = new Database(asRollbackJournal(readSnapshot(path)));
     // A newer schema is refused before anything else, with the message every command gives.
     if ((db.pragma('user_version', { simple: true }) as number) > LATEST_SCHEMA_VERSION) migrate(db, path);
-    checkIntegrity(db, path);
     db.pragma('foreign_keys = ON');
     const migrated = migrate(db, path);
     if (migrated.from !== migrated.to) {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { StoreError } from '../errors.js';
 import { migrate } from './migrate.js';
 import { SqlRunner } from './sql-runner.js';
-import { corruptMessage, toStoreError } from './sqlite-errors.js';
+import { toStoreError } from './sqlite-errors.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export interface SqliteStoreOptions {
@@ -20,9 +20,12 @@ export interface SqliteStoreOptions {
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Opens (creating if needed), checks and migrates the state file. Throws StoreError:
- * STORE_CORRUPT when the file fails `PRAGMA quick_check` or is not a database, STORE_TOO_NEW when
- * a newer release wrote it, STORE_UNAVAILABLE when it cannot be created or opened.
+ * Opens (creating if needed) and migrates the state file. Throws StoreError: STORE_CORRUPT when
+ * the file is not a database (or its header or schema is damaged), STORE_TOO_NEW when a newer
+ * release wrote it, STORE_UNAVAILABLE when it cannot be created or opened. No integrity check
+ * runs here: it reads the whole file, so opening would cost more as the store grows. Damage
+ * elsewhere surfaces as STORE_CORRUPT when a page is read, and `sensay-ingest doctor` looks for
+ * it on demand (`Store.checkIntegrity`).
  */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
@@ -44,7 +47,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
       if (!inMemory) mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { timeout: busyTimeoutMs });
       configure(db, busyTimeoutMs, inMemory);
-      checkIntegrity(db, path);
       const migrated = migrate(db, path);
       if (migrated.from !== migrated.to) log?.info({ path, from: migrated.from, to: migrated.to }, 'state store migrated');
       log?.debug({ path }, 'state store open');
@@ -77,16 +79,4 @@ function configure(db: Database.Database, busyTimeoutMs: number, inMemory: boole
   // re-scan and reconciliation recover.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-}
-
-/** STORE_CORRUPT unless `PRAGMA quick_check` finds nothing (a read: nothing is written). */
-export function checkIntegrity(db: Database.Database, path: string): void {
-  const rows = db.pragma('quick_check(20)') as { quick_check: string }[];
-  const findings = rows.map((row) => row.quick_check);
-  if (findings.length === 1 && findings[0] === 'ok') return;
-  const problems = findings
-    .flatMap((finding) => finding.split('\n'))
-    .filter((line) => line.trim() !== '' && !line.startsWith('***'));
-  const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
-  throw new StoreError({ code: 'STORE_CORRUPT', path, message: corruptMessage(path, `quick_check: ${shown}`) });
 }

@@ -43,12 +43,15 @@ import type {
   JobRecord,
   ReleaseJobInput,
 } from '../jobs.js';
+import type { IntegrityCheckMode, IntegrityReport, PruneHistoryInput, PruneHistoryResult } from '../maintenance.js';
 import type { Store } from '../store.js';
 import * as ledger from './budget-ledger.js';
 import * as deletes from './delete-transitions.js';
 import * as table from './document-table.js';
 import * as holds from './held-deletes-table.js';
 import { appendEventRow, listEventRows } from './event-log.js';
+import { pruneHistoryRows } from './history-pruning.js';
+import { checkIntegrity } from './integrity-check.js';
 import { claimNext, claimUpload } from './job-claims.js';
 import * as jobs from './job-table.js';
 import { releaseJob } from './job-release.js';
@@ -297,6 +300,16 @@ export class SqliteStore implements Store {
   }
   setMeta(key: string, value: string): Promise<void> {
     return this.#write((sql) => setMetaValue(sql, key, value));
+  }
+
+  pruneHistory(input: PruneHistoryInput): Promise<PruneHistoryResult> {
+    if (!Number.isFinite(input.before)) {
+      return Promise.reject(invalidArgument(`Expected \`before\` to be a finite time in ms, got \`${String(input.before)}\``));
+    }
+    return this.#write((sql) => pruneHistoryRows(sql, input));
+  }
+  async checkIntegrity(mode: IntegrityCheckMode): Promise<IntegrityReport> {
+    return this.#guard(() => checkIntegrity(this.#sql.db, mode));
   }
 
   async close(): Promise<void> {
