@@ -6,7 +6,7 @@
  * ±15 min), then the invariants: nothing lost, duplicated or orphaned, the budget kept, store and
  * server agreeing. Every run prints its seed; `npm run soak -- --seed N` replays its decisions.
  *
- * Options: --seed N, --short (the CI run: no clock skew, only faults today's code settles),
+ * Options: --seed N, --short (the CI run: the same phases, faults and skews with 101 kills instead of 205),
  * --keep (copy a failing phase's folder, logs and state aside), --phase NAME (run one phase),
  * --kills N (per phase, to try the harness quickly; the real runs keep their counts).
  * Needs `npm run build` first.
