@@ -144,12 +144,12 @@ export interface Store extends AsyncDisposable {
    * attempts + 1, for the running `update` job `jobId`. Already uploading (a retry, a recovered
    * lease): nothing changes. Refused (ENTRY_MISMATCH) when the document holds no entry.
    */
-  beginUpdate(documentId: number, jobId: number, now: number): Promise<TransitionResult>;
+  beginUpdate(documentId: number, jobId: number, now: number, lease?: JobLease): Promise<TransitionResult>;
   /**
    * The in-place update cannot be made (the API refused the PATCH): its job ends (failed, with
    * `why`) and a `replace` is queued instead (a `create` if no entry is recorded); → queued.
    */
-  replaceInstead(documentId: number, jobId: number, why: LastError, now: number): Promise<QueuedResult>;
+  replaceInstead(documentId: number, jobId: number, why: LastError, now: number, lease?: JobLease): Promise<QueuedResult>;
 
   // ── jobs with leases ────────────────────────────────────────────────────────
   /** Idempotent: at most one open (queued or running) job per document and kind. */

@@ -4,8 +4,10 @@ import type { DocumentRecord, JobClaim, LastError } from '../store/store.js';
 import { retryDelayOf, type ProtocolStep, type UploaderDeps } from './deps.js';
 import { inPlaceRefusal, rememberInPlaceRefusal } from './in-place-support.js';
 import { lastErrorOf } from './outcome.js';
+import { LeaseLostError, type LeaseKeeper } from './lease-keeper.js';
 import { indexSources } from './source-index.js';
 import { compareRawText } from './text-match.js';
+import { scannedIdentity } from './verified-file.js';
 
 /** How one `update` job ended. */
 export type UpdateOutcome =
@@ -31,60 +33,70 @@ const DEFAULT_THROTTLE_MS = 60_000;
  * process) first reads the entry: if it already carries our text only the record is missing,
  * else the PATCH is sent again. A PATCH is idempotent, so the worst case is one more request.
  */
-export async function runUpdate(deps: UploaderDeps, claim: JobClaim): Promise<UpdateOutcome> {
+/** The claimed update job and the lease it runs under (fencing: every transition names it). */
+type Held = { claim: JobClaim; keeper: LeaseKeeper };
+
+export async function runUpdate(deps: UploaderDeps, claim: JobClaim, keeper: LeaseKeeper): Promise<UpdateOutcome> {
   const { job } = claim;
+  const held: Held = { claim, keeper };
   const log = deps.log.child({ component: 'in-place-update', jobId: job.id, documentId: job.documentId });
   const step = (at: ProtocolStep) => deps.hooks?.at(at, { documentId: job.documentId, jobId: job.id });
   const doc = await deps.store.getDocument(job.documentId);
   if (!doc || (doc.state !== 'queued' && doc.state !== 'uploading')) {
-    return abandon(deps, log, claim, `document is ${doc?.state ?? 'gone'}`);
+    return abandon(deps, log, held, `document is ${doc?.state ?? 'gone'}`);
   }
   const refusal = await inPlaceRefusal(deps.store, doc.replicaUUID);
-  if (refusal) return replace(deps, log, claim, { message: 'the replica refused in-place updates before', code: 'IN_PLACE_UNSUPPORTED' });
+  if (refusal) return replace(deps, log, held, { message: 'the replica refused in-place updates before', code: 'IN_PLACE_UNSUPPORTED' });
 
   const text = await currentText(deps, doc);
   if (text === null) {
     // A version we cannot produce any more: a queued update waits for the scan to re-plan; a
     // begun one cannot be finished, so it becomes a replace (which re-reads the file itself).
-    if (doc.state === 'queued') return release(deps, claim, deps.clock.now() + retryDelayOf(deps));
-    return replace(deps, log, claim, { message: 'file changed since the update began', code: 'FILE_CHANGED' });
+    if (doc.state === 'queued') return release(deps, held, deps.clock.now() + retryDelayOf(deps));
+    return replace(deps, log, held, { message: 'file changed since the update began', code: 'FILE_CHANGED' });
   }
   const resumed = doc.state === 'uploading';
-  const begun = await deps.store.beginUpdate(doc.id, job.id, deps.clock.now());
+  const begun = await deps.store.beginUpdate(doc.id, job.id, deps.clock.now(), keeper.lease);
   if (!begun.ok) {
-    if (begun.reason === 'ENTRY_MISMATCH') return replace(deps, log, claim, { message: begun.detail, code: 'NO_ENTRY' });
-    return abandon(deps, log, claim, begun.detail);
+    if (begun.reason === 'LEASE_LOST') throw new LeaseLostError(keeper.lease);
+    if (begun.reason === 'ENTRY_MISMATCH') return replace(deps, log, held, { message: begun.detail, code: 'NO_ENTRY' });
+    return abandon(deps, log, held, begun.detail);
   }
   const entryId = begun.document.entryId;
-  if (entryId === null) return replace(deps, log, claim, { message: 'no entry to update', code: 'NO_ENTRY' });
+  if (entryId === null) return replace(deps, log, held, { message: 'no entry to update', code: 'NO_ENTRY' });
   await step('update-begun');
 
   try {
     if (resumed) {
+      await keeper.ensureHeld();
       const entry = await deps.api.getEntry(doc.replicaUUID, entryId);
-      if (entry === null) return replace(deps, log, claim, { message: `entry ${entryId} no longer exists`, code: 'ENTRY_GONE' });
+      if (entry === null) return replace(deps, log, held, { message: `entry ${entryId} no longer exists`, code: 'ENTRY_GONE' });
       // Only an exact match skips the PATCH: a prefix may be the old version we appended to.
       if (compareRawText(typeof entry.rawText === 'string' ? entry.rawText : undefined, text) === 'same') {
-        return processing(deps, log, claim, begun.document, entryId, true);
+        return processing(deps, log, held, begun.document, entryId, true);
       }
     }
+    await keeper.ensureHeld();
     const pending = deps.api.patchEntry(doc.replicaUUID, entryId, { rawText: text });
     await step('patch-sent');
     await pending;
   } catch (error) {
-    return afterPatchError(deps, log, claim, begun.document, error);
+    return afterPatchError(deps, log, held, begun.document, error);
   }
   await step('patch-answered');
-  return processing(deps, log, claim, begun.document, entryId, false);
+  return processing(deps, log, held, begun.document, entryId, false);
 }
 
-/** The text of the recorded version, re-extracted (text mode keeps no texts); null if the file moved on. */
+/** The text of the recorded version, from the text cache or re-extracted; null if the file moved on. */
 async function currentText(deps: UploaderDeps, doc: DocumentRecord): Promise<string | null> {
   const index = indexSources(deps.sources);
   const source = index.source(doc.sourceName);
   const path = index.absolutePath(doc);
-  if (source?.mode !== 'text' || path === null) return null;
-  const extracted = await deps.extractor.extract(path);
+  if (source?.mode !== 'text' || path === null || doc.textHash === null) return null;
+  // The pass cached the text it extracted; a miss (cache lost) extracts the file again.
+  const cached = await deps.texts?.get(doc.textHash);
+  if (cached) return cached;
+  const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(doc) });
   if (!extracted.ok || extracted.textHash !== doc.textHash || extracted.text.length === 0) return null;
   return extracted.text;
 }
@@ -92,15 +104,19 @@ async function currentText(deps: UploaderDeps, doc: DocumentRecord): Promise<str
 async function processing(
   deps: UploaderDeps,
   log: Logger,
-  claim: JobClaim,
+  held: Held,
   doc: DocumentRecord,
   entryId: number,
   adopted: boolean,
 ): Promise<UpdateOutcome> {
-  const marked = await deps.store.markProcessing(doc.id, entryId, deps.clock.now());
-  if (!marked.ok) return abandon(deps, log, claim, marked.detail);
-  await deps.store.completeJob(claim.job.id, deps.owner, deps.clock.now());
-  await deps.hooks?.at('processing', { documentId: doc.id, jobId: claim.job.id });
+  const { lease } = held.keeper;
+  const marked = await deps.store.markProcessing(doc.id, entryId, deps.clock.now(), lease);
+  if (!marked.ok) {
+    if (marked.reason === 'LEASE_LOST') throw new LeaseLostError(lease);
+    return abandon(deps, log, held, marked.detail);
+  }
+  await deps.store.completeJob(lease.jobId, lease.owner, deps.clock.now(), lease.generation);
+  await deps.hooks?.at('processing', { documentId: doc.id, jobId: lease.jobId });
   log.debug({ entryId, adopted, relPath: doc.relPath }, adopted ? 'the PATCH had landed before a crash' : 'entry updated in place');
   return { outcome: 'updated', entryId, adopted };
 }
@@ -108,7 +124,7 @@ async function processing(
 async function afterPatchError(
   deps: UploaderDeps,
   log: Logger,
-  claim: JobClaim,
+  held: Held,
   doc: DocumentRecord,
   error: unknown,
 ): Promise<UpdateOutcome> {
@@ -117,18 +133,18 @@ async function afterPatchError(
   const fields = { relPath: doc.relPath, ...error.toLogFields() };
   if (error.code === 'RATE_LIMITED' || error.code === 'QUOTA_EXCEEDED') {
     log.warn(fields, 'in-place update throttled; retried later');
-    return release(deps, claim, now + (error.retryAfterMs ?? DEFAULT_THROTTLE_MS), error);
+    return release(deps, held, now + (error.retryAfterMs ?? DEFAULT_THROTTLE_MS), error);
   }
   if (AUTH_CODES.has(error.code)) {
-    await release(deps, claim, now, error);
+    await release(deps, held, now, error);
     return { outcome: 'auth', error };
   }
   if (UNREACHABLE_CODES.has(error.code)) {
     // The PATCH may have landed: the document stays `uploading`, so the retry reads the entry first.
-    await release(deps, claim, now + retryDelayOf(deps), error);
+    await release(deps, held, now + retryDelayOf(deps), error);
     return { outcome: 'unreachable', error };
   }
-  if (error.code === 'NOT_FOUND') return replace(deps, log, claim, lastErrorOf(error));
+  if (error.code === 'NOT_FOUND') return replace(deps, log, held, lastErrorOf(error));
   const status = error.status;
   if (status === undefined || status < 400 || status >= 500 || NOT_A_REFUSAL.has(error.code)) throw error;
   if (!DOCUMENT_REFUSALS.has(error.code)) {
@@ -138,25 +154,30 @@ async function afterPatchError(
       await deps.store.appendEvent({ at: now, type: 'replica.in-place-unsupported', documentId: doc.id, detail: { replicaUUID: doc.replicaUUID, status, code: error.code, message: error.message } });
     }
   }
-  return replace(deps, log, claim, lastErrorOf(error));
+  return replace(deps, log, held, lastErrorOf(error));
 }
 
-async function replace(deps: UploaderDeps, log: Logger, claim: JobClaim, why: LastError): Promise<UpdateOutcome> {
-  const queued = await deps.store.replaceInstead(claim.job.documentId, claim.job.id, why, deps.clock.now());
-  if (!queued.ok) return abandon(deps, log, claim, queued.detail);
+async function replace(deps: UploaderDeps, log: Logger, held: Held, why: LastError): Promise<UpdateOutcome> {
+  const { lease } = held.keeper;
+  const queued = await deps.store.replaceInstead(held.claim.job.documentId, lease.jobId, why, deps.clock.now(), lease);
+  if (!queued.ok) {
+    if (queued.reason === 'LEASE_LOST') throw new LeaseLostError(lease);
+    return abandon(deps, log, held, queued.detail);
+  }
   log.info({ relPath: queued.document.relPath, reason: why.code, detail: why.message }, 'in-place update not possible; replacing the entry instead');
   return { outcome: 'replaced', reason: why.code ?? 'REFUSED' };
 }
 
-async function release(deps: UploaderDeps, claim: JobClaim, notBefore: number, error?: SensayApiError): Promise<UpdateOutcome> {
+async function release(deps: UploaderDeps, held: Held, notBefore: number, error?: SensayApiError): Promise<UpdateOutcome> {
   const now = deps.clock.now();
-  await deps.store.releaseJob({ jobId: claim.job.id, owner: deps.owner, notBefore, now, ...(error && { error: lastErrorOf(error) }) });
+  await deps.store.releaseJob({ ...held.keeper.lease, notBefore, now, ...(error && { error: lastErrorOf(error) }) });
   return { outcome: 'released', notBefore };
 }
 
-async function abandon(deps: UploaderDeps, log: Logger, claim: JobClaim, detail: string): Promise<UpdateOutcome> {
+async function abandon(deps: UploaderDeps, log: Logger, held: Held, detail: string): Promise<UpdateOutcome> {
   // Whatever moved the document has queued what it needs.
-  await deps.store.completeJob(claim.job.id, deps.owner, deps.clock.now());
+  const { lease } = held.keeper;
+  await deps.store.completeJob(lease.jobId, lease.owner, deps.clock.now(), lease.generation);
   log.info({ detail }, 'in-place update abandoned');
   return { outcome: 'abandoned', detail };
 }

@@ -83,8 +83,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           if (outcome.outcome === 'outage') lastOutage = outcome.error;
           tally(summary, outcome, (h) => (halt ??= h));
         } else if (job.claim.job.kind === 'update') {
-          await keeper.ensureHeld();
-          countUpdate(summary, await runUpdate(deps, job.claim), (h) => (halt ??= h));
+          countUpdate(summary, await runUpdate(deps, job.claim, keeper), (h) => (halt ??= h));
         } else if (job.claim.job.kind === 'delete') count(summary, await runDelete(deps, job.claim, keeper));
         else count(summary, await runRename(deps, job.claim, keeper));
       } catch (error) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { leaseOf } from '../../src/store/jobs.js';
 import type { Store } from '../../src/store/store.js';
 import { eventTypes, expectOk, MINUTE, readyDocument, T0, uploadClaimInput, version, type StoreRef } from './store-contract-fixtures.js';
 
@@ -48,6 +49,20 @@ export function updateContract(current: StoreRef): void {
       const claim = await store.claimNextJob('w', T0 + 2 * MINUTE, MINUTE, { kinds: ['update'] });
       expectOk(await store.forgetEntry(queued.document.id, 41, T0 + 2 * MINUTE));
       expect(await store.beginUpdate(queued.document.id, claim!.job.id, T0 + 2 * MINUTE)).toMatchObject({ ok: false, reason: 'ENTRY_MISMATCH' });
+    });
+
+    it('beginUpdate and replaceInstead are fenced: a lease taken over (a newer generation) refuses the old holder', async () => {
+      const store = current();
+      const queued = await queuedUpdate(store);
+      const first = await store.claimNextJob('w1', T0 + 2 * MINUTE, MINUTE, { kinds: ['update'] });
+      const stale = leaseOf(first!.job);
+      // w1's lease expires and w2 takes the job over: its generation moves on.
+      const second = await store.claimNextJob('w2', T0 + 4 * MINUTE, MINUTE, { kinds: ['update'] });
+      expect(second?.job.id).toBe(first!.job.id);
+      expect(await store.beginUpdate(queued.document.id, first!.job.id, T0 + 4 * MINUTE, stale)).toMatchObject({ ok: false, reason: 'LEASE_LOST' });
+      const why = { message: 'refused', code: 'BAD_REQUEST', status: 400 };
+      expect(await store.replaceInstead(queued.document.id, first!.job.id, why, T0 + 4 * MINUTE, stale)).toMatchObject({ ok: false, reason: 'LEASE_LOST' });
+      expectOk(await store.beginUpdate(queued.document.id, second!.job.id, T0 + 4 * MINUTE, leaseOf(second!.job)));
     });
 
     it('replaceInstead ends the update job and queues a replace of the same version', async () => {

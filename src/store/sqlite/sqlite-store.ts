@@ -179,11 +179,11 @@ export class SqliteStore implements Store {
   renameDocument(input: RenameInput): Promise<RenameResult> {
     return this.#write((sql) => scans.renameDocument(sql, input));
   }
-  beginUpdate(documentId: number, jobId: number, now: number): Promise<TransitionResult> {
-    return this.#write((sql) => updates.beginUpdate(sql, documentId, jobId, now));
+  beginUpdate(documentId: number, jobId: number, now: number, lease?: JobLease): Promise<TransitionResult> {
+    return this.#write((sql) => updates.beginUpdate(sql, documentId, jobId, now, lease));
   }
-  replaceInstead(documentId: number, jobId: number, why: LastError, now: number): Promise<QueuedResult> {
-    return this.#write((sql) => updates.replaceInstead(sql, documentId, jobId, why, now));
+  replaceInstead(documentId: number, jobId: number, why: LastError, now: number, lease?: JobLease): Promise<QueuedResult> {
+    return this.#write((sql) => updates.replaceInstead(sql, documentId, jobId, why, now, lease));
   }
 
   // jobs

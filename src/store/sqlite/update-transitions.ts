@@ -1,16 +1,17 @@
 import type { LastError, QueuedResult, TransitionResult } from '../documents.js';
-import { VERSION_JOB_KINDS } from '../jobs.js';
+import { VERSION_JOB_KINDS, type JobLease } from '../jobs.js';
 import { loadDocument, patchDocument } from './document-table.js';
-import { closeJobs, enqueueJobRow, loadJob, openJobsOf } from './job-table.js';
-import { isOneOf, notFound, wrongState } from './refusals.js';
+import { closeJobs, enqueueJobRow, leaseHolds, loadJob, openJobsOf } from './job-table.js';
+import { isOneOf, leaseLost, notFound, wrongState } from './refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 import { errorDetail } from './upload-transitions.js';
 
 /** Transitions of an in-place update (PATCH rawText of a text entry; no upload slot). */
 
-export function beginUpdate(sql: SqlRunner, id: number, jobId: number, now: number): TransitionResult {
+export function beginUpdate(sql: SqlRunner, id: number, jobId: number, now: number, lease?: JobLease): TransitionResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
+  if (lease && !leaseHolds(sql, lease)) return leaseLost(document, lease.jobId, lease.owner);
   const job = loadJob(sql, jobId);
   if (!job || job.documentId !== id || job.kind !== 'update' || job.state !== 'running') {
     return wrongState(document, `begin update job ${jobId} of`, 'a running update job of this document');
@@ -27,9 +28,10 @@ export function beginUpdate(sql: SqlRunner, id: number, jobId: number, now: numb
   return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'update-claimed', detail }) };
 }
 
-export function replaceInstead(sql: SqlRunner, id: number, jobId: number, why: LastError, now: number): QueuedResult {
+export function replaceInstead(sql: SqlRunner, id: number, jobId: number, why: LastError, now: number, lease?: JobLease): QueuedResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
+  if (lease && !leaseHolds(sql, lease)) return leaseLost(document, lease.jobId, lease.owner);
   const job = loadJob(sql, jobId);
   if (!job || job.documentId !== id || job.kind !== 'update') {
     return wrongState(document, `replace instead of update job ${jobId} of`, 'a document with that update job');
