@@ -4,6 +4,7 @@ import { SensayApiError } from '../sensay/errors.js';
 import type { DocumentRecord, LastError, UploadClaim } from '../store/store.js';
 import { afterCreateOutage } from './create-outage.js';
 import { handleCreateRefusal } from './create-refusal.js';
+import { fencedApi } from './fenced-api.js';
 import { attemptLimitsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { afterFailedAttempt } from './failed-attempt.js';
 import { abandon, discard, guard, leaseLost, refundSlot, release, step, type HeldUpload } from './held-upload.js';
@@ -28,7 +29,7 @@ export async function runUpload(deps: UploaderDeps, claim: ClaimedUpload, keeper
 
   if (claim.recovered) {
     await keeper.ensureHeld();
-    const reconciled = await reconcileClaim(deps, claim.document.id);
+    const reconciled = await reconcileClaim({ ...deps, api: fencedApi(deps.api, keeper) }, claim.document.id);
     if (reconciled.action === 'adopted') return { outcome: 'adopted', entryId: reconciled.entryId };
     const slot = await deps.store.acquireUploadSlot({ ...deps.budget, now: deps.clock.now(), jobId: claim.job.id });
     if (!slot.granted) return release(deps, held, 'budget', slot.retryAt);
@@ -115,7 +116,7 @@ async function prepareCreate(deps: UploaderDeps, document: DocumentRecord): Prom
 async function settleLostAnswer(deps: UploaderDeps, log: Logger, held: HeldUpload, cause: SensayApiError): Promise<UploadOutcome> {
   log.warn({ ...cause.toLogFields() }, 'create answer lost; reconciling before anything else');
   await held.keeper.ensureHeld();
-  const reconciled = await guard(() => reconcileClaim(deps, held.document.id));
+  const reconciled = await guard(() => reconcileClaim({ ...deps, api: fencedApi(deps.api, held.keeper) }, held.document.id));
   if (!reconciled.ok) return reconciled.outcome;
   if (reconciled.value.action === 'adopted') return { outcome: 'adopted', entryId: reconciled.value.entryId };
   if (reconciled.value.deleted === 0) return afterCreateOutage(deps, log, held, cause);
