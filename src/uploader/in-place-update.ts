@@ -7,7 +7,7 @@ import { lastErrorOf } from './outcome.js';
 import { LeaseLostError, type LeaseKeeper } from './lease-keeper.js';
 import { indexSources } from './source-index.js';
 import { compareRawText } from './text-match.js';
-import { scannedIdentity } from './verified-file.js';
+import { versionText } from './version-text.js';
 
 /** How one `update` job ended. */
 export type UpdateOutcome =
@@ -92,13 +92,9 @@ async function currentText(deps: UploaderDeps, doc: DocumentRecord): Promise<str
   const index = indexSources(deps.sources);
   const source = index.source(doc.sourceName);
   const path = index.absolutePath(doc);
-  if (source?.mode !== 'text' || path === null || doc.textHash === null) return null;
-  // The pass cached the text it extracted; a miss (cache lost) extracts the file again.
-  const cached = await deps.texts?.get(doc.textHash);
-  if (cached) return cached;
-  const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(doc) });
-  if (!extracted.ok || extracted.textHash !== doc.textHash || extracted.text.length === 0) return null;
-  return extracted.text;
+  if (source?.mode !== 'text' || path === null) return null;
+  const text = await versionText(deps, doc, path);
+  return text === null || text.length === 0 ? null : text;
 }
 
 async function processing(

@@ -10,7 +10,8 @@ import { afterFailedAttempt } from './failed-attempt.js';
 import { abandon, discard, guard, leaseLost, refundSlot, release, step, type HeldUpload } from './held-upload.js';
 import type { LeaseKeeper } from './lease-keeper.js';
 import { lastErrorOf, type ReleaseReason, type UploadOutcome } from './outcome.js';
-import { openVerified, scannedIdentity } from './verified-file.js';
+import { versionText } from './version-text.js';
+import { openVerified } from './verified-file.js';
 import { reconcileClaim } from './reconcile.js';
 import { indexSources } from './source-index.js';
 
@@ -102,7 +103,7 @@ async function prepareCreate(deps: UploaderDeps, document: DocumentRecord): Prom
   // Checked before the POST: a file known to have changed must not spend a slot.
   if (!(await unchanged(path, document))) return 'changed';
   if (source.mode === 'text') {
-    const text = await textOf(deps, document, path);
+    const text = await versionText(deps, document, path);
     if (text === null) return 'changed';
     return { input: { title, text }, path, mode: 'text' };
   }
@@ -159,21 +160,6 @@ async function putBytes(
   if (sent.sha256 !== document.sha256) return giveUp('changed', { message: 'bytes sent differ from the extracted version', code: 'CHANGED', step: 'upload' });
   await step(deps, held, 'upload-done');
   return null;
-}
-
-/**
- * The text the pass extracted (the bytes were just checked unchanged), from the text cache; on
- * a miss (cache lost, an older release's queue) the file is extracted again and cached for a
- * recreate. null: the file no longer gives the recorded text.
- */
-async function textOf(deps: UploaderDeps, document: DocumentRecord, path: string): Promise<string | null> {
-  if (document.textHash === null) return null;
-  const cached = await deps.texts?.get(document.textHash);
-  if (cached) return cached;
-  const extracted = await deps.extractor.extract(path, { expected: scannedIdentity(document) });
-  if (!extracted.ok || extracted.textHash !== document.textHash) return null;
-  await deps.texts?.put(extracted.textHash, extracted.text);
-  return extracted.text;
 }
 
 async function unchanged(path: string, document: DocumentRecord): Promise<boolean> {
