@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorOptions, type Simulator } from '../../src/sim/index.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 import { runBuiltCli } from '../support/run-cli.js';
-import { freePort, spawnCli, type LiveCli } from './cli-watch-harness.js';
+import { freePort, spawnCli, type LiveCli, releaseAll } from './cli-watch-harness.js';
 
 const REPLICA = '5d0e9b1c-2a3f-4e6d-9c8b-7a6f5e4d3c2b';
 const SECRET = 'e2e-health-secret-41d9';
@@ -13,12 +13,8 @@ let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 let cli: LiveCli | undefined;
 afterEach(async () => {
-  await cli?.stop('SIGKILL');
-  cli = undefined;
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ cli, sim, workspace });
+  cli = sim = workspace = undefined;
 });
 
 type Probe = { status: number; text: string; body: { status: string; reasons: { code: string; replicaUUID?: string }[] } };

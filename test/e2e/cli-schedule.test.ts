@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { releaseAll } from './cli-watch-harness.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { BUILT_CLI, runBuiltCli } from '../support/run-cli.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
@@ -10,10 +11,8 @@ const SECRET = 'e2e-schedule-secret-7d3e';
 let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ sim, workspace });
+  sim = workspace = undefined;
 });
 
 async function setUp(options: { latencyMs?: number } = {}) {

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { releaseAll } from './cli-watch-harness.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 import { runBuiltCli, type CliRun } from '../support/run-cli.js';
@@ -11,10 +12,8 @@ const SECRET = 'e2e-lost-state-secret-9f3a';
 let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ sim, workspace });
+  sim = workspace = undefined;
 });
 
 async function setUp(options: { mode?: 'file' | 'text'; files: number }) {

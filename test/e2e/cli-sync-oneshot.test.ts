@@ -10,6 +10,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { releaseAll } from './cli-watch-harness.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { initial } from '../../src/store/sqlite/migrations/001-initial.js';
 import { runBuiltCli, type CliRun } from '../support/run-cli.js';
@@ -22,10 +23,8 @@ const SETTLE_MS = 1500;
 let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ sim, workspace });
+  sim = workspace = undefined;
 });
 
 async function setUp() {

@@ -8,7 +8,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { spawnCli, type LiveCli } from './cli-watch-harness.js';
+import { spawnCli, type LiveCli, releaseAll } from './cli-watch-harness.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '5a1c9e3b-2d4f-4a6b-8c0d-1e2f3a4b5c6d';
@@ -19,12 +19,8 @@ let sim: Simulator | undefined;
 let cli: LiveCli | undefined;
 let workspace: CliWorkspace | undefined;
 afterEach(async () => {
-  await cli?.stop('SIGKILL');
-  cli = undefined;
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ cli, sim, workspace });
+  cli = sim = workspace = undefined;
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { releaseAll } from './cli-watch-harness.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { runBuiltCli, type CliRun } from '../support/run-cli.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
@@ -13,10 +14,8 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixt
 let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ sim, workspace });
+  sim = workspace = undefined;
 });
 
 async function setUp(options: { uploadsPerHour?: number; simUploadsPerHour?: number } = {}) {

@@ -71,3 +71,17 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * What an end-to-end test leaves behind, released in the right order after it: the CLI first
+ * (killed, so it cannot write after), then the server it talked to, then its folder.
+ */
+export async function releaseAll(left: {
+  cli?: Pick<LiveCli, 'stop'> | undefined;
+  sim?: { close(): Promise<void> } | undefined;
+  workspace?: { remove(): void } | undefined;
+}): Promise<void> {
+  await left.cli?.stop('SIGKILL');
+  await left.sim?.close();
+  left.workspace?.remove();
+}

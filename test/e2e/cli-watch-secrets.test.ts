@@ -5,7 +5,7 @@ import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { commandLine, descendants, environment } from '../support/proc-tree.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 import { runBuiltCli } from '../support/run-cli.js';
-import { freePort, spawnCli, type LiveCli } from './cli-watch-harness.js';
+import { freePort, spawnCli, type LiveCli, releaseAll } from './cli-watch-harness.js';
 
 const REPLICA = '7d2e1f0a-3b4c-4d5e-8f6a-7b8c9d0e1f2a';
 // Canaries: the organisation secret and an unrelated secret of the operator's environment.
@@ -16,12 +16,8 @@ let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 let cli: LiveCli | undefined;
 afterEach(async () => {
-  await cli?.stop('SIGKILL');
-  cli = undefined;
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ cli, sim, workspace });
+  cli = sim = workspace = undefined;
 });
 
 const live = (s: Simulator) => s.entries().filter((e) => !e.deleted);

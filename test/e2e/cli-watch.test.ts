@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type FaultOptions, type Simulator } from '../../src/sim/index.js';
-import { freePort, spawnCli, type LiveCli } from './cli-watch-harness.js';
+import { freePort, spawnCli, type LiveCli, releaseAll } from './cli-watch-harness.js';
 import { createCliWorkspace, type CliWorkspace } from '../support/cli-workspace.js';
 
 const REPLICA = '3c1d7e2a-9b4f-4c6d-8e0f-1a2b3c4d5e6f';
@@ -16,12 +16,8 @@ let sim: Simulator | undefined;
 let workspace: CliWorkspace | undefined;
 let cli: LiveCli | undefined;
 afterEach(async () => {
-  await cli?.stop('SIGKILL');
-  cli = undefined;
-  await sim?.close();
-  sim = undefined;
-  workspace?.remove();
-  workspace = undefined;
+  await releaseAll({ cli, sim, workspace });
+  cli = sim = workspace = undefined;
 });
 
 async function setUp(options: { secret?: string; faults?: FaultOptions; before?: (docs: string) => void } = {}) {

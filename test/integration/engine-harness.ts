@@ -7,6 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import type { Clock } from '../../src/clock/clock.js';
+import type { ExtractorPool } from '../../src/extractors/pool.js';
+import { createSensayClient, type SensayClient } from '../../src/sensay/client.js';
+import { warmPool } from '../support/warm-pool.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 
@@ -71,4 +76,42 @@ export async function writeMixedFolder(folder: EngineFolder): Promise<void> {
   await folder.copyFixture('text.pdf', 'manuals/text.pdf');
   await folder.copyFixture('text.docx', 'manuals/text.docx');
   await folder.copyFixture('encrypted.pdf', 'secret.pdf');
+}
+
+/**
+ * The real API client as the engine tests use it: no waits on a fake clock (every 429 and every
+ * failure surfaces at once) and no request limit of its own.
+ */
+export function testApiClient(at: { url: string; secret: string }, clock: Clock, apiVersion = '2025-03-25'): SensayClient {
+  return createSensayClient({
+    baseUrl: at.url,
+    apiVersion,
+    secret: at.secret,
+    requestsPerMinute: 100_000,
+    clock,
+    log: silentLog,
+    maxAttempts: 1,
+    maxRetryAfterMs: 1,
+    timeoutMs: 5_000,
+  });
+}
+
+/** One real, warm extractor pool shared by a test file's tests (started once, closed after them). */
+export function useSharedPool(): () => ExtractorPool {
+  let pool: ExtractorPool | undefined;
+  beforeAll(async () => {
+    pool = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
+  }, 120_000);
+  afterAll(async () => {
+    await pool?.close();
+  });
+  return () => {
+    if (!pool) throw new Error('the shared pool is used before beforeAll started it');
+    return pool;
+  };
+}
+
+/** The shared pool as an engine's extractor: the engine closes what it is given, so it gets a view without `close`. */
+export function borrowedExtractor(pool: ExtractorPool): Pick<ExtractorPool, 'extract' | 'validate'> {
+  return { extract: pool.extract.bind(pool), validate: pool.validate.bind(pool) };
 }

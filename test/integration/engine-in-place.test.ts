@@ -1,30 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
-import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type SimEntry, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { inPlaceRefusal } from '../../src/uploader/in-place-support.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { makeEngineFolder, REPLICA, silentLog, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, REPLICA, silentLog, type EngineFolder, useSharedPool, testApiClient, borrowedExtractor } from './engine-harness.js';
 
 /**
  * Text mode, `update: "in-place"` (issue 13): a changed document's entry gets PATCH { rawText }
  * instead of a new entry, on the real engine, the real store and the simulator.
  */
-let pool: ExtractorPool;
 let folder: EngineFolder | undefined;
 let clock: FakeClock;
 let sim: Simulator | undefined;
 let store: SqliteStore;
 let engine: Engine | undefined;
 
-beforeAll(() => {
-  pool = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-});
-afterAll(async () => {
-  await pool.close();
-});
+const pool = useSharedPool();
 afterEach(async () => {
   await engine?.close();
   await sim?.close();
@@ -42,18 +34,8 @@ async function boot(options: { source?: Record<string, unknown>; sim?: Simulator
     source: { mode: 'text', ...options.source },
     limits: { recreateBackoffSeconds: 1, ...options.limits },
   });
-  const api = createSensayClient({
-    baseUrl: sim.url,
-    apiVersion: config.api.apiVersion,
-    secret: sim.secret,
-    requestsPerMinute: 100_000,
-    clock,
-    log: silentLog,
-    maxAttempts: 1,
-    maxRetryAfterMs: 1,
-    timeoutMs: 5_000,
-  });
-  const extractor = { extract: pool.extract.bind(pool), validate: pool.validate.bind(pool) };
+  const api = testApiClient(sim, clock, config.api.apiVersion);
+  const extractor = borrowedExtractor(pool());
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });
   return sim;
 }

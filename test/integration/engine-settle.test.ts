@@ -4,27 +4,19 @@
  * later pass takes it. The FakeClock is set just after the file's real mtime.
  */
 import { appendFile, stat, utimes } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dryRunJson, presentDryRun } from '../../src/cli/present/sync-report.js';
-import type { ExtractorPool } from '../../src/extractors/pool.js';
 import { runSyncPass } from '../../src/engine/sync-pass.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { warmPool } from '../support/warm-pool.js';
-import { makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, silentLog, type EngineFolder, useSharedPool } from './engine-harness.js';
 
 const SETTLE_MS = 2000;
 
-let pool: ExtractorPool;
 let folder: EngineFolder;
 let store: SqliteStore;
 
-beforeAll(async () => {
-  pool = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-}, 120_000);
-afterAll(async () => {
-  await pool.close();
-});
+const pool = useSharedPool();
 beforeEach(async () => {
   folder = await makeEngineFolder('engine-settle-');
   store = await openSqliteStore({ path: folder.statePath });
@@ -40,7 +32,7 @@ function config() {
 }
 
 const pass = (clock: FakeClock, dryRun = false) =>
-  runSyncPass({ clock, store: dryRun ? null : store, extractor: pool, log: silentLog, config: config() }, { dryRun });
+  runSyncPass({ clock, store: dryRun ? null : store, extractor: pool(), log: silentLog, config: config() }, { dryRun });
 
 async function mtimeOf(relPath: string): Promise<number> {
   return (await stat(`${folder.docs}/${relPath}`)).mtimeMs;

@@ -1,25 +1,17 @@
 import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ExtractorPool } from '../../src/extractors/pool.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSyncPass } from '../../src/engine/sync-pass.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { warmPool } from '../support/warm-pool.js';
-import { makeEngineFolder, silentLog, writeMixedFolder, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, silentLog, writeMixedFolder, type EngineFolder, useSharedPool } from './engine-harness.js';
 
-let pool: ExtractorPool;
 let folder: EngineFolder;
 let store: SqliteStore;
 let clock: FakeClock;
 
-beforeAll(async () => {
-  pool = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-}, 120_000);
-afterAll(async () => {
-  await pool.close();
-});
+const pool = useSharedPool();
 beforeEach(async () => {
   folder = await makeEngineFolder('engine-pass-');
   clock = new FakeClock();
@@ -31,7 +23,7 @@ afterEach(async () => {
 });
 
 const pass = (dryRun = false) =>
-  runSyncPass({ clock, store, extractor: pool, log: silentLog, config: folder.config() }, { dryRun });
+  runSyncPass({ clock, store, extractor: pool(), log: silentLog, config: folder.config() }, { dryRun });
 
 describe('sync pass (scan → extract → plan → apply)', () => {
   it('queues every valid file once, records the copy as a duplicate and the encrypted PDF as rejected', async () => {
@@ -129,7 +121,7 @@ describe('sync pass --dry-run', () => {
     await folder.write('one.md', '# One\n');
     const fresh = join(folder.root, 'never', 'state.db');
     const dry = await runSyncPass(
-      { clock, store: null, extractor: pool, log: silentLog, config: folder.config() },
+      { clock, store: null, extractor: pool(), log: silentLog, config: folder.config() },
       { dryRun: true },
     );
     expect(dry.counts.create).toBe(1);
@@ -174,7 +166,7 @@ describe('sync pass: identity of content (DECISIONS "Identity of content")', () 
   it('in text mode still extracts the text and dedupes by it', async () => {
     await writeSameTextTwice();
     const report = await runSyncPass(
-      { clock, store, extractor: pool, log: silentLog, config: folder.config({ source: { mode: 'text' } }) },
+      { clock, store, extractor: pool(), log: silentLog, config: folder.config({ source: { mode: 'text' } }) },
       {},
     );
     expect(report.counts).toMatchObject({ scanned: 2, extracted: 2, create: 1, duplicate: 1 });

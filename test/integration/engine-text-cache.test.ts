@@ -2,18 +2,15 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import type { Extractor } from '../../src/extractors/extraction.js';
-import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { DAY_MS } from '../../src/store/maintenance.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { FIXTURES, makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, silentLog, type EngineFolder, useSharedPool, testApiClient } from './engine-harness.js';
 
-let pool: ExtractorPool;
 let folder: EngineFolder;
 let clock: FakeClock;
 let sim: Simulator;
@@ -21,39 +18,22 @@ let store: SqliteStore;
 let engine: Engine;
 let extracted: string[];
 
-beforeAll(async () => {
-  pool = createExtractorPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
-  // Start the workers here, under the hook's own time limit, not the first test's.
-  await pool.extract(join(FIXTURES, 'page.html'));
-}, 120_000);
-afterAll(async () => {
-  await pool.close();
-});
+const pool = useSharedPool();
 beforeEach(async () => {
   folder = await makeEngineFolder('engine-texts-');
   clock = new FakeClock();
   sim = await startSimulator({ clock, timeline: { stepMs: 1000 } });
   store = await openSqliteStore({ path: folder.statePath });
   const config = folder.config({ baseUrl: sim.url, source: { mode: 'text' }, uploadsPerHour: 100 });
-  const api = createSensayClient({
-    baseUrl: sim.url,
-    apiVersion: config.api.apiVersion,
-    secret: sim.secret,
-    requestsPerMinute: 100_000,
-    clock,
-    log: silentLog,
-    maxAttempts: 1,
-    maxRetryAfterMs: 1,
-    timeoutMs: 5_000,
-  });
+  const api = testApiClient(sim, clock, config.api.apiVersion);
   extracted = [];
   // The real pool, counted: every read of a file by the engine goes through here.
   const extractor: Extractor = {
     extract: (path, options) => {
       extracted.push(path);
-      return pool.extract(path, options);
+      return pool().extract(path, options);
     },
-    validate: (path, options) => pool.validate(path, options),
+    validate: (path, options) => pool().validate(path, options),
   };
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });
 });

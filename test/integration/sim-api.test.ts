@@ -1,23 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { FakeClock } from '../support/fake-clock.js';
-import { kbPath, OTHER_REPLICA, REPLICA, SimClient } from '../support/sim-client.js';
+import { describe, expect, it } from 'vitest';
+import { useSimulator } from '../support/sim-harness.js';
+import { kbPath, OTHER_REPLICA, REPLICA } from '../support/sim-client.js';
 
-let sim: Simulator | undefined;
-let client: SimClient | undefined;
-
-async function boot(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: SimClient }> {
-  sim = await startSimulator({ clock: new FakeClock(), ...options });
-  client = new SimClient(sim);
-  return { sim, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  sim = client = undefined;
-});
+const simulator = useSimulator();
+const boot = simulator.boot;
 
 describe('simulator: authentication and request checks', () => {
   it('answers 401 in the error envelope for a missing or wrong secret, and records which it was', async () => {

@@ -1,24 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SimulatorOptionsError, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { describe, expect, it, vi } from 'vitest';
+import { SimulatorOptionsError, startSimulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { useSimulator } from '../support/sim-harness.js';
 import { kbPath, REPLICA, SimClient } from '../support/sim-client.js';
 
-let sim: Simulator | undefined;
-let client: SimClient | undefined;
-let clock: FakeClock;
-
-async function boot(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: SimClient }> {
-  clock = new FakeClock();
-  sim = await startSimulator({ clock, ...options });
-  client = new SimClient(sim);
-  return { sim, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  sim = client = undefined;
-});
+const simulator = useSimulator();
+const boot = simulator.boot;
 
 const list = (c: SimClient) => c.get(kbPath(REPLICA), { query: { pageSize: 0 } });
 
@@ -73,9 +59,9 @@ describe('simulator: latency', () => {
       () => (settled = true),
       () => (settled = true),
     );
-    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1));
+    await vi.waitFor(() => expect(simulator.clock.pendingSleeps).toBe(1));
     expect(settled).toBe(false);
-    await clock.advance(5_000);
+    await simulator.clock.advance(5_000);
     expect((await pending).status).toBe(200);
   });
 });
@@ -129,7 +115,7 @@ describe('simulator: dropped connections', () => {
     await vi.waitFor(() => expect(sim.entries()).toHaveLength(1));
     sim.inject({ latencyMs: 60_000 });
     const outcomes = Promise.allSettled([hung, list(client)]);
-    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1));
+    await vi.waitFor(() => expect(simulator.clock.pendingSleeps).toBe(1));
     await sim.close();
     expect((await outcomes).map((o) => o.status)).toEqual(['rejected', 'rejected']);
   });

@@ -1,24 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { QUOTA_CODE, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { describe, expect, it } from 'vitest';
+import { QUOTA_CODE } from '../../src/sim/index.js';
+import { useSimulator } from '../support/sim-harness.js';
 import { kbPath, REPLICA, SimClient } from '../support/sim-client.js';
 
-let sim: Simulator | undefined;
-let client: SimClient | undefined;
-let clock: FakeClock;
-
-async function boot(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: SimClient }> {
-  clock = new FakeClock();
-  sim = await startSimulator({ clock, ...options });
-  client = new SimClient(sim);
-  return { sim, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  sim = client = undefined;
-});
+const simulator = useSimulator();
+const boot = simulator.boot;
 
 const MINUTE = 60_000;
 const create = (c: SimClient, n: number) => c.post(kbPath(REPLICA), { title: `doc-${n}.txt`, filename: `doc-${n}.txt` });
@@ -27,7 +13,7 @@ describe('simulator: uploads per hour (sliding window over creates)', () => {
   it('allows 10 creates in any hour and tells the 11th exactly when the oldest leaves the window', async () => {
     const { sim, client } = await boot();
     for (let i = 0; i < 5; i++) expect((await create(client, i)).status).toBe(207);
-    await clock.advance(10 * MINUTE);
+    await simulator.clock.advance(10 * MINUTE);
     for (let i = 5; i < 10; i++) expect((await create(client, i)).status).toBe(207);
 
     const refused = await create(client, 10);
@@ -35,10 +21,10 @@ describe('simulator: uploads per hour (sliding window over creates)', () => {
     expect(refused.headers['retry-after']).toBe(String(50 * 60));
     expect(refused.body.error_code).not.toMatch(/QUOTA/);
 
-    await clock.advance(50 * MINUTE - 1_000);
+    await simulator.clock.advance(50 * MINUTE - 1_000);
     const stillRefused = await create(client, 10);
     expect(stillRefused.headers['retry-after']).toBe('1');
-    await clock.advance(1_000);
+    await simulator.clock.advance(1_000);
     expect((await create(client, 10)).status).toBe(207);
     expect(sim.entries()).toHaveLength(11);
     expect(sim.stats()).toMatchObject({ creates: 11, throttledUploads: 2 });
@@ -56,7 +42,7 @@ describe('simulator: requests per minute', () => {
   it('admits 100 requests in any minute and answers the next with 429 + Retry-After', async () => {
     const { sim, client } = await boot();
     for (let i = 0; i < 50; i++) expect((await client.get(kbPath(REPLICA), { query: { pageSize: 0 } })).status).toBe(200);
-    await clock.advance(20_000);
+    await simulator.clock.advance(20_000);
     for (let i = 0; i < 50; i++) expect((await client.get('/v1/knowledge-base/file-types')).status).toBe(200);
 
     const refused = await client.get(kbPath(REPLICA));
@@ -64,7 +50,7 @@ describe('simulator: requests per minute', () => {
     expect(refused.headers['retry-after']).toBe('40');
     expect(refused.body).toMatchObject({ success: false, error_code: 'REQUEST_RATE_LIMIT_EXCEEDED' });
 
-    await clock.advance(40_000);
+    await simulator.clock.advance(40_000);
     expect((await client.get(kbPath(REPLICA))).status).toBe(200);
     expect(sim.stats().throttledRequests).toBe(1);
   });

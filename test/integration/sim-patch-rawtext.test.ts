@@ -1,26 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { describe, expect, it } from 'vitest';
+import { useSimulator } from '../support/sim-harness.js';
 import { kbPath, REPLICA, SimClient } from '../support/sim-client.js';
 
 /** PATCH { rawText } on the simulator: every answer goes through the OpenAPI validator (SimClient). */
-let sim: Simulator | undefined;
-let client: SimClient | undefined;
-let clock: FakeClock;
-
-async function boot(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: SimClient }> {
-  clock = new FakeClock();
-  sim = await startSimulator({ clock, timeline: { stepMs: 1_000 }, ...options });
-  client = new SimClient(sim);
-  return { sim, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  sim = client = undefined;
-});
+const simulator = useSimulator({ timeline: { stepMs: 1_000 } });
+const boot = simulator.boot;
 
 async function createText(c: SimClient, title: string, text: string): Promise<number> {
   const res = await c.post(kbPath(REPLICA), { title, text });
@@ -34,15 +19,15 @@ describe('simulator: PATCH rawText re-processes a text entry', () => {
   it('replaces the text and walks the timeline again from NEW to READY', async () => {
     const { sim, client } = await boot();
     const id = await createText(client, 'guide.md', 'version one');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     expect(await read(client, id)).toMatchObject({ status: 'READY', rawText: 'version one' });
 
     const patched = await client.patch(kbPath(REPLICA, id), { rawText: 'version two' });
     expect(patched).toMatchObject({ status: 200, body: { success: true } });
     expect(await read(client, id)).toMatchObject({ status: 'NEW', rawText: 'version two' });
-    await clock.advance(1_000);
+    await simulator.clock.advance(1_000);
     expect((await read(client, id)).status).toBe('RAW_TEXT');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     expect((await read(client, id)).status).toBe('READY');
     expect(sim.stats()).toMatchObject({ patches: 1, rawTextPatches: 1, creates: 1 });
     expect(sim.entries()[0]).toMatchObject({ text: 'version two', status: 'READY' });
@@ -63,7 +48,7 @@ describe('simulator: PATCH rawText re-processes a text entry', () => {
   it('a title-only PATCH does not restart processing', async () => {
     const { client } = await boot();
     const id = await createText(client, 'a.md', 'text');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     await client.patch(kbPath(REPLICA, id), { title: 'b.md' });
     expect((await read(client, id)).status).toBe('READY');
   });
@@ -77,31 +62,31 @@ describe('simulator: PATCH rawText re-processes a text entry', () => {
     });
     const p = await createText(client, 'p.md', 'one');
     const q = await createText(client, 'q.md', 'one');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     expect((await read(client, p)).status).toBe('READY');
     expect((await read(client, q)).status).toBe('READY');
 
     await client.patch(kbPath(REPLICA, p), { rawText: 'two' });
     await client.patch(kbPath(REPLICA, q), { rawText: 'two' });
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     expect(await read(client, p)).toMatchObject({ status: 'RAW_TEXT', error: { message: expect.any(String) } });
     expect(await read(client, q)).toMatchObject({ status: 'RAW_TEXT', error: { message: 'boom' } });
 
     // p: its second patch run goes through; q: the next run (a create) is its second failure.
     await client.patch(kbPath(REPLICA, p), { rawText: 'three' });
     const q2 = await createText(client, 'q.md', 'two');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     expect((await read(client, p)).status).toBe('READY');
     expect((await read(client, q2)).error).toMatchObject({ message: 'boom' });
     const q3 = await createText(client, 'q.md', 'two');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     expect(await read(client, q3)).toMatchObject({ status: 'READY' });
   });
 
   it('refusePatch answers a rawText PATCH with the 4xx and changes nothing; a title PATCH passes', async () => {
     const { sim, client } = await boot({ failures: [{ match: '*.md', refusePatch: 400 }] });
     const id = await createText(client, 'r.md', 'kept');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     const refused = await client.patch(kbPath(REPLICA, id), { rawText: 'new' });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ success: false, error: expect.stringContaining('rawText') });

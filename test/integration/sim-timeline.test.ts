@@ -1,25 +1,10 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { describe, expect, it } from 'vitest';
+import { useSimulator } from '../support/sim-harness.js';
 import { kbPath, REPLICA, SimClient } from '../support/sim-client.js';
 
-let sim: Simulator | undefined;
-let client: SimClient | undefined;
-let clock: FakeClock;
-
-async function boot(options: SimulatorOptions = {}): Promise<{ sim: Simulator; client: SimClient }> {
-  clock = new FakeClock();
-  sim = await startSimulator({ clock, timeline: { stepMs: 1_000 }, ...options });
-  client = new SimClient(sim);
-  return { sim, client };
-}
-
-afterEach(async () => {
-  await client?.close();
-  await sim?.close();
-  sim = client = undefined;
-});
+const simulator = useSimulator({ timeline: { stepMs: 1_000 } });
+const boot = simulator.boot;
 
 async function createFile(c: SimClient, title: string): Promise<{ id: number; signedURL: string }> {
   const res = await c.post(kbPath(REPLICA), { title, filename: title.split('/').pop() });
@@ -39,7 +24,7 @@ describe('simulator: upload and status timeline', () => {
   it('keeps a never-uploaded file entry NEW, then walks the timeline to READY after the PUT', async () => {
     const { sim, client } = await boot();
     const { id, signedURL } = await createFile(client, 'docs/report.pdf');
-    await clock.advance(10 * 60_000);
+    await simulator.clock.advance(10 * 60_000);
     expect(await statusOf(client, id)).toBe('NEW');
 
     const bytes = Buffer.from('%PDF-1.7 simulated');
@@ -47,9 +32,9 @@ describe('simulator: upload and status timeline', () => {
     expect(put.status).toBe(200);
     const seen = [await statusOf(client, id)];
     for (let i = 0; i < 4; i++) {
-      await clock.advance(999);
+      await simulator.clock.advance(999);
       expect(await statusOf(client, id)).toBe(seen.at(-1));
-      await clock.advance(1);
+      await simulator.clock.advance(1);
       seen.push(await statusOf(client, id));
     }
     expect(seen).toEqual(['FILE_UPLOADED', 'RAW_TEXT', 'PROCESSED_TEXT', 'VECTOR_CREATED', 'READY']);
@@ -64,11 +49,11 @@ describe('simulator: upload and status timeline', () => {
     const { client } = await boot({ timeline: { stepMs: 1_000, durations: { PROCESSED_TEXT: 60_000 } } });
     const id = await createText(client, 'faq.md');
     expect(await statusOf(client, id)).toBe('NEW');
-    await clock.advance(2_000);
+    await simulator.clock.advance(2_000);
     expect(await statusOf(client, id)).toBe('PROCESSED_TEXT');
-    await clock.advance(59_999);
+    await simulator.clock.advance(59_999);
     expect(await statusOf(client, id)).toBe('PROCESSED_TEXT');
-    await clock.advance(1 + 1_000);
+    await simulator.clock.advance(1 + 1_000);
     expect(await statusOf(client, id)).toBe('READY');
   });
 
@@ -87,7 +72,7 @@ describe('simulator: upload and status timeline', () => {
   it('refuses a PUT after the signed URL expired (403) and the entry stays NEW', async () => {
     const { sim, client } = await boot({ signedUrlTtlMs: 60_000 });
     const { id, signedURL } = await createFile(client, 'late.docx');
-    await clock.advance(60_000);
+    await simulator.clock.advance(60_000);
     const put = await client.upload(signedURL, 'too late');
     expect(put.status).toBe(403);
     expect(put.body.error_code).toBe('SIGNED_URL_EXPIRED');
@@ -113,7 +98,7 @@ describe('simulator: injected processing failures', () => {
     const outcomes: unknown[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
       const id = await createText(client, 'docs/flaky-1.txt');
-      await clock.advance(10_000);
+      await simulator.clock.advance(10_000);
       const entry = (await client.get(kbPath(REPLICA, id))).body;
       outcomes.push({ status: entry.status, error: entry.error });
       await client.delete(kbPath(REPLICA, id));
@@ -134,7 +119,7 @@ describe('simulator: injected processing failures', () => {
     const { client } = await boot({ failures: [{ match: /broken/, errorTimes: 1 }] });
     const bad = await createText(client, 'broken.txt');
     await createText(client, 'fine.txt');
-    await clock.advance(10_000);
+    await simulator.clock.advance(10_000);
     const errored = await client.get(kbPath(REPLICA), { query: { hasError: 'true' } });
     const clean = await client.get(kbPath(REPLICA), { query: { hasError: 'false' } });
     expect(errored.body.items.map((e: { id: number }) => e.id)).toEqual([bad]);
@@ -145,7 +130,7 @@ describe('simulator: injected processing failures', () => {
     const { client } = await boot({ failures: [{ match: '*.scan.pdf', unprocessable: true, message: 'no text layer' }] });
     const { id, signedURL } = await createFile(client, 'in/page.scan.pdf');
     await client.upload(signedURL, '%PDF-1.4');
-    await clock.advance(3_600_000);
+    await simulator.clock.advance(3_600_000);
     const entry = (await client.get(kbPath(REPLICA, id))).body;
     expect(entry.status).toBe('UNPROCESSABLE');
     expect(entry.error.message).toBe('no text layer');
@@ -154,7 +139,7 @@ describe('simulator: injected processing failures', () => {
   it('keeps a stuck entry in its processing status forever, without an error', async () => {
     const { client } = await boot({ failures: [{ match: 'stuck.md', stuck: true, at: 'PROCESSED_TEXT' }] });
     const id = await createText(client, 'stuck.md');
-    await clock.advance(24 * 3_600_000);
+    await simulator.clock.advance(24 * 3_600_000);
     const entry = (await client.get(kbPath(REPLICA, id))).body;
     expect(entry.status).toBe('PROCESSED_TEXT');
     expect(entry).not.toHaveProperty('error');
