@@ -83,4 +83,48 @@ describe('sync killed during an upload', () => {
       expect(entry.upload?.sha256).toBe(files[entry.title ?? '']);
     }
   }, 120_000);
+
+  // Soak seed 3232504: the create reached the server, the run died before recording it, and the
+  // file was deleted before the next run. That run must find the entry by title and delete it.
+  it('deletes the entry of a create cut short by the kill when its file is deleted before the next run', async () => {
+    sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 30 } });
+    dir = mkdtempSync(join(tmpdir(), 'cli-kill-delete-'));
+    mkdirSync(join(dir, 'docs'));
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'docs', `note-${i}.md`), `# Note ${i}\n\n${'words '.repeat(40 + i)}\n`);
+    const configPath = join(dir, 'sensay-ingest.config.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        state: 'state.db',
+        status: { pollIntervalSeconds: 1 },
+        limits: { recreateBackoffSeconds: 1 },
+        extraction: { workers: 1 },
+        daemon: { awaitWriteFinishMs: 0 },
+        sources: [{ path: 'docs', replicaUUID: REPLICA, mode: 'text' }],
+      }),
+    );
+    const env = { PATH: process.env.PATH ?? '', HOME: tmpdir(), SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url };
+
+    // The first create is processed (the entry exists) but never answered; the run is killed there.
+    sim.inject({ createTimeout: { next: 1, mode: 'hang' } });
+    const first = spawn(process.execPath, [BUILT_CLI, 'sync', '--config', configPath], { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+    const s = sim;
+    await until(() => s.stats().createTimeouts >= 1, 30_000);
+    const exited = new Promise((resolve) => first.on('exit', resolve));
+    first.kill('SIGKILL');
+    await exited;
+    sim.resetFaults();
+    const [cutShort] = sim.entries().filter((e) => !e.deleted);
+    const title = cutShort?.title ?? '';
+    expect(title).toMatch(/^note-\d\.md$/);
+    rmSync(join(dir, 'docs', title));
+
+    const second = await runBuiltCli(['sync', '--config', configPath, '--wait', '--max-wait', '60', '--json'], { env, timeoutMs: 90_000 });
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).documents).toMatchObject({ ready: 2, failed: 0, queued: 0, processing: 0 });
+    const live = sim.entries().filter((e) => !e.deleted);
+    const remaining = ['note-0.md', 'note-1.md', 'note-2.md'].filter((name) => name !== title);
+    expect(live.map((e) => e.title).sort()).toEqual(remaining);
+    expect(live.every((e) => e.status === 'READY')).toBe(true);
+  }, 120_000);
 });
