@@ -32,6 +32,27 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
+function writeConfig(dir: string, mode: 'file' | 'text'): string {
+  const configPath = join(dir, 'sensay-ingest.config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      state: 'state.db',
+      status: { pollIntervalSeconds: 1 },
+      limits: { recreateBackoffSeconds: 1 },
+      extraction: { workers: 1 },
+      // Files are written just before the run: not what this test is about (see cli-sync-settle).
+      daemon: { awaitWriteFinishMs: 0 },
+      sources: [{ path: 'docs', replicaUUID: REPLICA, mode }],
+    }),
+  );
+  return configPath;
+}
+
+function cliEnv(simUrl: string): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: tmpdir(), SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: simUrl };
+}
+
 describe('sync killed during an upload', () => {
   it.each(['create', 'upload'] as const)('recovers on the next run with one READY entry per document (killed during the %s)', async (step) => {
     sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 30 } });
@@ -43,20 +64,8 @@ describe('sync killed during an upload', () => {
       writeFileSync(join(dir, 'docs', `doc-${i}.txt`), text);
       files[`doc-${i}.txt`] = createHash('sha256').update(text).digest('hex');
     }
-    const configPath = join(dir, 'sensay-ingest.config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'state.db',
-        status: { pollIntervalSeconds: 1 },
-        limits: { recreateBackoffSeconds: 1 },
-        extraction: { workers: 1 },
-        // Files are written just before the run: not what this test is about (see cli-sync-settle).
-        daemon: { awaitWriteFinishMs: 0 },
-        sources: [{ path: 'docs', replicaUUID: REPLICA }],
-      }),
-    );
-    const env = { PATH: process.env.PATH ?? '', HOME: tmpdir(), SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url };
+    const configPath = writeConfig(dir, 'file');
+    const env = cliEnv(sim.url);
 
     // Hold the POST (processed, never answered) or the signed-URL PUT until the process is killed.
     if (step === 'create') sim.inject({ createTimeout: { next: 1, mode: 'hang' } });
@@ -91,19 +100,8 @@ describe('sync killed during an upload', () => {
     dir = mkdtempSync(join(tmpdir(), 'cli-kill-delete-'));
     mkdirSync(join(dir, 'docs'));
     for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'docs', `note-${i}.md`), `# Note ${i}\n\n${'words '.repeat(40 + i)}\n`);
-    const configPath = join(dir, 'sensay-ingest.config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'state.db',
-        status: { pollIntervalSeconds: 1 },
-        limits: { recreateBackoffSeconds: 1 },
-        extraction: { workers: 1 },
-        daemon: { awaitWriteFinishMs: 0 },
-        sources: [{ path: 'docs', replicaUUID: REPLICA, mode: 'text' }],
-      }),
-    );
-    const env = { PATH: process.env.PATH ?? '', HOME: tmpdir(), SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url };
+    const configPath = writeConfig(dir, 'text');
+    const env = cliEnv(sim.url);
 
     // The first create is processed (the entry exists) but never answered; the run is killed there.
     sim.inject({ createTimeout: { next: 1, mode: 'hang' } });
