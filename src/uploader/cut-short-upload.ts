@@ -18,6 +18,8 @@ export type CutShortUpload = { found: 'settled'; deleted: number } | { found: 'n
  * every later transition, then reconciles the document by title the way any recovered claim does
  * (`reconcileClaim`: server timestamps read through the offset seen in `Date`; a `deleting`
  * document keeps nothing, so every entry of ours it finds is deleted), and ends the upload job.
+ * Should reconciling fail (the API unreachable), the upload job stays running under our lease
+ * until it runs out, then is taken over again: released, it would pass for settled.
  */
 export async function settleCutShortUpload(deps: UploaderDeps, documentId: number): Promise<CutShortUpload> {
   const leaseMs = leaseMsOf(deps);
