@@ -151,7 +151,13 @@ export type TransitionRefusal =
    */
   | 'SAME_VERSION'
   /** The caller's job lease is no longer theirs (expired and taken over, or finished): hands off. */
-  | 'LEASE_LOST';
+  | 'LEASE_LOST'
+  /**
+   * An upload job of the document is running (its holder alive, or dead after it may have sent
+   * its create): an entry may exist that nothing records. Its holder settles it, or whoever takes
+   * its lease over reconciles by title first (DESIGN §6); until then the document cannot be let go.
+   */
+  | 'CREATE_UNSETTLED';
 
 export type TransitionResult =
   | { ok: true; document: DocumentRecord }

@@ -64,6 +64,8 @@ export interface EnqueueJobResult {
 export interface ClaimFilter {
   kinds?: readonly JobKind[];
   replicaUUID?: string;
+  /** Only this document's jobs (a delete job taking over its document's cut-short upload). */
+  documentId?: number;
 }
 
 /** Set when the job was running under another owner whose lease had expired (a crash). */

@@ -113,19 +113,23 @@ export interface Store extends AsyncDisposable {
   requeueAfterError(input: RequeueAfterErrorInput): Promise<QueuedResult>;
   /**
    * → failed for good (attempts exhausted, UNPROCESSABLE). Fails the document's running jobs and
-   * cancels its queued ones. Entries stay recorded: a predecessor is still live.
+   * cancels its queued ones. Entries stay recorded: a predecessor is still live. Without `lease`,
+   * refused (CREATE_UNSETTLED) while an upload job runs: only its holder knows what its create made.
    */
   markFailed(documentId: number, error: LastError, now: number, lease?: JobLease): Promise<TransitionResult>;
   /** The caller deleted this entry from Sensay: clear it from `entryId` or `previousEntryId`. */
   forgetEntry(documentId: number, entryId: number, now: number): Promise<TransitionResult>;
   /**
-   * The file is gone: → deleting with a `delete` job, cancelling queued jobs; a document holding
-   * no entry goes straight to gone.
+   * The file is gone: → deleting with a `delete` job, cancelling queued jobs. Straight to gone only
+   * when nothing of it can be in Sensay: no entry recorded, not `uploading`, and no upload job
+   * running (a live holder, or a dead one whose create may have made an entry nothing records).
    */
   queueDelete(documentId: number, now: number, priority?: number): Promise<TransitionResult>;
   /**
    * → gone; completes the running jobs and cancels the queued ones. Refused while an entry is
-   * recorded, unless `entryKept` (onDelete "keep").
+   * recorded, unless `entryKept` (onDelete "keep"), and while an upload job is running, its lease
+   * live or expired (CREATE_UNSETTLED): its holder settles it, or a takeover (`claimNextJob` with
+   * `documentId`) reconciles by title and ends it first.
    */
   markGone(documentId: number, now: number, options?: MarkGoneOptions): Promise<TransitionResult>;
   /**
@@ -159,7 +163,8 @@ export interface Store extends AsyncDisposable {
    * lease (taken over), bumping its lease generation. Priority DESC, then the one ready first
    * (`notBefore`; a taken-over job at its lease's end), so a job released for a retry backoff
    * queues behind work that was ready before it. Ignores the budget and replica pauses: upload
-   * jobs go through `claimUpload`.
+   * jobs go through `claimUpload`, except a takeover by `documentId` that spends no slot (a delete
+   * job settling its document's cut-short upload).
    */
   claimNextJob(owner: string, now: number, leaseMs: number, filter?: ClaimFilter): Promise<JobClaim | null>;
   /**
@@ -174,7 +179,10 @@ export interface Store extends AsyncDisposable {
   releaseJob(input: ReleaseJobInput): Promise<boolean>;
   /** The job failed for good; the document is not touched (see `markFailed`). */
   failJob(input: FailJobInput): Promise<boolean>;
-  /** Cancels a queued or running job, whoever holds it. */
+  /**
+   * Cancels a queued or running job, whoever holds it; never a running upload job (false), whose
+   * create may have made an entry only its holder or a takeover that reconciles can settle.
+   */
   cancelJob(jobId: number, now: number): Promise<boolean>;
   /** Makes every lease of `owner` expire now (a restart of a process known dead). */
   expireLeases(owner: string, now: number): Promise<number>;

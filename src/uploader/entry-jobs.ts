@@ -1,14 +1,16 @@
 import { SensayApiError } from '../sensay/errors.js';
 import type { JobClaim } from '../store/store.js';
 import type { LeaseKeeper } from './lease-keeper.js';
+import { settleCutShortUpload } from './cut-short-upload.js';
 import { retryDelayOf, type UploaderDeps } from './deps.js';
 import { indexSources } from './source-index.js';
 
 export type EntryJobOutcome = 'deleted' | 'renamed' | 'skipped' | 'released';
 
 /**
- * A `delete` job: the file is gone, so are its entries (current and predecessor). An entry that
- * is already gone counts as deleted. Idempotent, so a recovered claim simply runs it again.
+ * A `delete` job: the file is gone, so are its entries (current and predecessor), and any entry an
+ * upload cut short may have created unrecorded (found by title, see `settleCutShortUpload`). An
+ * entry that is already gone counts as deleted. Idempotent, so a recovered claim simply runs it again.
  */
 export async function runDelete(deps: UploaderDeps, claim: JobClaim, keeper: LeaseKeeper): Promise<EntryJobOutcome> {
   const { job } = claim;
@@ -19,7 +21,10 @@ export async function runDelete(deps: UploaderDeps, claim: JobClaim, keeper: Lea
       await deps.store.completeJob(job.id, owner, deps.clock.now(), generation);
       return 'skipped';
     }
-    for (const entryId of [doc.entryId, doc.previousEntryId]) {
+    await keeper.ensureHeld();
+    await settleCutShortUpload(deps, doc.id);
+    const recorded = (await deps.store.getDocument(doc.id)) ?? doc;
+    for (const entryId of [recorded.entryId, recorded.previousEntryId]) {
       if (entryId === null) continue;
       await keeper.ensureHeld();
       await deps.api.deleteEntry(doc.replicaUUID, entryId);
@@ -30,7 +35,8 @@ export async function runDelete(deps: UploaderDeps, claim: JobClaim, keeper: Lea
     // ENTRY_REMAINS: an upload in flight recorded a new entry meanwhile; delete that one too.
     if (gone.reason !== 'ENTRY_REMAINS') break;
   }
-  // An upload of this document is still in flight: its entry will be recorded, then deleted here.
+  // An upload of this document is still in flight (CREATE_UNSETTLED): its entry will be
+  // recorded, or its lease run out and be taken over here, then deleted.
   const now = deps.clock.now();
   await deps.store.releaseJob({ ...keeper.lease, notBefore: now + retryDelayOf(deps), now });
   return 'released';

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { leaseOf, UPLOAD_JOB_KINDS } from '../../src/store/jobs.js';
+import type { Store } from '../../src/store/store.js';
 import {
   eventTypes,
   expectOk,
@@ -91,11 +93,70 @@ export function removalContract(current: StoreRef): void {
       const deleting = await store.queueDelete(document.id, T0 + 1);
       expectOk(deleting);
       expect(deleting.document.state).toBe('deleting');
-      expect(await store.markGone(document.id, T0 + 2)).toMatchObject({ ok: false, reason: 'WRONG_STATE' });
+      expect(await store.markGone(document.id, T0 + 2)).toMatchObject({ ok: false, reason: 'CREATE_UNSETTLED' });
       const created = await store.recordEntryCreated(document.id, 40, T0 + 3);
       expectOk(created);
       expect(created.document).toMatchObject({ state: 'deleting', entryId: 40 });
       expect(await store.markGone(document.id, T0 + 4)).toMatchObject({ ok: false, reason: 'ENTRY_REMAINS' });
+    });
+  });
+
+  describe('an upload cut short by a crash, then the file deleted', () => {
+    // The interleaving the soak found (seed 3232504): the upload is claimed, its create reaches
+    // Sensay, the process is SIGKILLed before `recordEntryCreated`; the file is then deleted.
+    async function cutShort(store: Store, relPath: string) {
+      const { document, job } = await queuedCreate(store, relPath);
+      expectOk(await store.claimUpload(uploadClaimInput('killed', T0, { leaseMs: MINUTE })));
+      // The dead holder's lease runs out (or a dead-owner sweep expires it).
+      return { document, job, after: T0 + 2 * MINUTE };
+    }
+
+    it('goes to deleting, never straight to gone, and cannot be let go before the create is settled', async () => {
+      const store = current();
+      const { document, job, after } = await cutShort(store, 'flaky.md');
+      const deleting = await store.queueDelete(document.id, after);
+      expectOk(deleting);
+      expect(deleting.document).toMatchObject({ state: 'deleting', entryId: null });
+      expect(await store.listJobs({ documentId: document.id, kinds: ['delete'], states: ['queued'] })).toHaveLength(1);
+      expect((await store.getJob(job.id))?.state).toBe('running');
+      // Nothing records the entry the create may have made: no gone until someone reconciled it.
+      expect(await store.markGone(document.id, after + 1)).toMatchObject({ ok: false, reason: 'CREATE_UNSETTLED' });
+      expect((await store.getDocument(document.id))?.state).toBe('deleting');
+    });
+
+    it('lets the delete job take the cut-short upload over (fencing the dead holder), then go', async () => {
+      const store = current();
+      const { document, job, after } = await cutShort(store, 'flaky-2.md');
+      expectOk(await store.queueDelete(document.id, after));
+      const deleter = await store.claimNextJob('deleter', after, MINUTE, { kinds: ['delete'] });
+      expect(deleter?.job.kind).toBe('delete');
+      const other = await queuedCreate(store, 'someone-else.md');
+      const takeover = await store.claimNextJob('deleter', after + 1, MINUTE, { kinds: UPLOAD_JOB_KINDS, documentId: document.id });
+      expect(takeover).toMatchObject({ job: { id: job.id }, recovered: { previousOwner: 'killed' } });
+      expect(await store.claimNextJob('deleter', after + 1, MINUTE, { kinds: UPLOAD_JOB_KINDS, documentId: document.id })).toBeNull();
+      expect((await store.getJob(other.job.id))?.state).toBe('queued');
+      // The dead holder, were it to wake, changes nothing any more.
+      expect(await store.recordEntryCreated(document.id, 41, after + 2, { jobId: job.id, owner: 'killed', generation: 1 })).toMatchObject({
+        ok: false,
+        reason: 'LEASE_LOST',
+      });
+      // Reconciled by title (the uploader's part); the upload job ends, and the document may go.
+      expect(await store.completeJob(job.id, 'deleter', after + 3, takeover?.job.leaseGeneration)).toBe(true);
+      const gone = await store.markGone(document.id, after + 4);
+      expectOk(gone);
+      expect(gone.document.state).toBe('gone');
+    });
+
+    it("is not failed, nor its upload cancelled, by anyone but the upload's holder", async () => {
+      const store = current();
+      const { document, job, after } = await cutShort(store, 'flaky-3.md');
+      const error = { message: 'given up' };
+      expect(await store.markFailed(document.id, error, after)).toMatchObject({ ok: false, reason: 'CREATE_UNSETTLED' });
+      expect(await store.cancelJob(job.id, after)).toBe(false);
+      expect((await store.getJob(job.id))?.state).toBe('running');
+      const holder = await store.claimNextJob('recoverer', after, MINUTE, { kinds: UPLOAD_JOB_KINDS, documentId: document.id });
+      expectOk(await store.markFailed(document.id, error, after + 1, leaseOf(holder?.job ?? job)));
+      expect((await store.getJob(job.id))?.state).toBe('failed');
     });
   });
 

@@ -32,6 +32,27 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
+function writeConfig(dir: string, mode: 'file' | 'text'): string {
+  const configPath = join(dir, 'sensay-ingest.config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      state: 'state.db',
+      status: { pollIntervalSeconds: 1 },
+      limits: { recreateBackoffSeconds: 1 },
+      extraction: { workers: 1 },
+      // Files are written just before the run: not what this test is about (see cli-sync-settle).
+      daemon: { awaitWriteFinishMs: 0 },
+      sources: [{ path: 'docs', replicaUUID: REPLICA, mode }],
+    }),
+  );
+  return configPath;
+}
+
+function cliEnv(simUrl: string): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: tmpdir(), SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: simUrl };
+}
+
 describe('sync killed during an upload', () => {
   it.each(['create', 'upload'] as const)('recovers on the next run with one READY entry per document (killed during the %s)', async (step) => {
     sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 30 } });
@@ -43,20 +64,8 @@ describe('sync killed during an upload', () => {
       writeFileSync(join(dir, 'docs', `doc-${i}.txt`), text);
       files[`doc-${i}.txt`] = createHash('sha256').update(text).digest('hex');
     }
-    const configPath = join(dir, 'sensay-ingest.config.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        state: 'state.db',
-        status: { pollIntervalSeconds: 1 },
-        limits: { recreateBackoffSeconds: 1 },
-        extraction: { workers: 1 },
-        // Files are written just before the run: not what this test is about (see cli-sync-settle).
-        daemon: { awaitWriteFinishMs: 0 },
-        sources: [{ path: 'docs', replicaUUID: REPLICA }],
-      }),
-    );
-    const env = { PATH: process.env.PATH ?? '', HOME: tmpdir(), SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url };
+    const configPath = writeConfig(dir, 'file');
+    const env = cliEnv(sim.url);
 
     // Hold the POST (processed, never answered) or the signed-URL PUT until the process is killed.
     if (step === 'create') sim.inject({ createTimeout: { next: 1, mode: 'hang' } });
@@ -82,5 +91,38 @@ describe('sync killed during an upload', () => {
       expect(entry.status).toBe('READY');
       expect(entry.upload?.sha256).toBe(files[entry.title ?? '']);
     }
+  }, 120_000);
+
+  // Soak seed 3232504: the create reached the server, the run died before recording it, and the
+  // file was deleted before the next run. That run must find the entry by title and delete it.
+  it('deletes the entry of a create cut short by the kill when its file is deleted before the next run', async () => {
+    sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 30 } });
+    dir = mkdtempSync(join(tmpdir(), 'cli-kill-delete-'));
+    mkdirSync(join(dir, 'docs'));
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'docs', `note-${i}.md`), `# Note ${i}\n\n${'words '.repeat(40 + i)}\n`);
+    const configPath = writeConfig(dir, 'text');
+    const env = cliEnv(sim.url);
+
+    // The first create is processed (the entry exists) but never answered; the run is killed there.
+    sim.inject({ createTimeout: { next: 1, mode: 'hang' } });
+    const first = spawn(process.execPath, [BUILT_CLI, 'sync', '--config', configPath], { cwd: PROJECT_ROOT, env, stdio: 'ignore' });
+    const s = sim;
+    await until(() => s.stats().createTimeouts >= 1, 30_000);
+    const exited = new Promise((resolve) => first.on('exit', resolve));
+    first.kill('SIGKILL');
+    await exited;
+    sim.resetFaults();
+    const [cutShort] = sim.entries().filter((e) => !e.deleted);
+    const title = cutShort?.title ?? '';
+    expect(title).toMatch(/^note-\d\.md$/);
+    rmSync(join(dir, 'docs', title));
+
+    const second = await runBuiltCli(['sync', '--config', configPath, '--wait', '--max-wait', '60', '--json'], { env, timeoutMs: 90_000 });
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).documents).toMatchObject({ ready: 2, failed: 0, queued: 0, processing: 0 });
+    const live = sim.entries().filter((e) => !e.deleted);
+    const remaining = ['note-0.md', 'note-1.md', 'note-2.md'].filter((name) => name !== title);
+    expect(live.map((e) => e.title).sort()).toEqual(remaining);
+    expect(live.every((e) => e.status === 'READY')).toBe(true);
   }, 120_000);
 });

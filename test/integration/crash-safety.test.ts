@@ -21,6 +21,19 @@ describe.concurrent('crash safety: SIGKILL at each protocol step, then restart',
     expect(result).toMatchObject({ duplicates: 0, orphans: 0, missing: 0 });
   });
 
+  // Soak seed 3232504: a create reached Sensay, the process died before recording it, then the
+  // file was deleted. The delete must find that entry by title and delete it, never leave it.
+  it.each([
+    ['file', 'create-answered'],
+    ['text', 'create-answered'],
+    ['text', 'create-sent'],
+  ] as const)('%s mode, killed at %s, then the file deleted: its unrecorded entry is deleted, not orphaned', async (mode, step) => {
+    const result = await runCrashScenario({ step, delayMs: step === 'create-sent' ? 150 : 0, files: 3, mode, concurrency: 1, deleteCutShort: true });
+    expect(result.killed).toBe(true);
+    expect(result.deleted).not.toBeNull();
+    expect(result).toMatchObject({ duplicates: 0, orphans: 0, missing: 0 });
+  });
+
   it.each(['create-sent', 'create-answered'] as const)('text mode, killed at %s: the created entry is adopted or replaced, never doubled', async (step) => {
     const result = await runCrashScenario({ step, delayMs: step === 'create-sent' ? 150 : 0, files: 2, mode: 'text' });
     expect(result.killed).toBe(true);

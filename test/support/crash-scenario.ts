@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock } from '../../src/clock/clock.js';
 import type { SourceMode } from '../../src/config/types.js';
+import { UPLOAD_JOB_KINDS } from '../../src/store/jobs.js';
+import type { Store } from '../../src/store/store.js';
 import { reconcileReplica, type ProtocolStep } from '../../src/uploader/index.js';
 import { createWorld, fileName, liveEntries, REPLICA, sha256, silentLog } from './uploader-world.js';
 
@@ -21,6 +23,12 @@ export interface CrashScenario {
    * content) exists: it must survive untouched and is not counted as a duplicate.
    */
   foreignTwin?: boolean;
+  /**
+   * After the kill, the file whose upload was cut short is deleted, and the restart's pass queues
+   * its delete (as `sync` does for a vanished file) before the jobs run: its entry, created or
+   * not, must not survive.
+   */
+  deleteCutShort?: boolean;
 }
 
 export interface CrashResult {
@@ -34,6 +42,8 @@ export interface CrashResult {
   creates: number;
   /** With `foreignTwin`: whether it is still there. */
   foreignKept: boolean | null;
+  /** With `deleteCutShort`: the deleted file (null: no upload was cut short). */
+  deleted: string | null;
 }
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -90,6 +100,7 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashRe
     const api = world.client();
     const deps = { clock: systemClock, store, api, log: silentLog, sources: [world.source] };
     await reconcileReplica(deps, REPLICA);
+    const deleted = scenario.deleteCutShort === true ? await deleteCutShort(store, world.sourceDir) : null;
     await world.runner(store, api, 'restarted:1:000000').runUntilIdle();
     await store.close();
     // The simulator's timeline (stepMs 50) takes a complete entry to READY in well under a
@@ -101,12 +112,13 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashRe
 
     const expected = new Map<string, string>();
     for (let i = 0; i < scenario.files; i++) {
+      if (fileName(i) === deleted) continue;
       expected.set(fileName(i), sha256(await readFile(join(world.sourceDir, fileName(i)))));
     }
     const live = liveEntries(sim).filter((e) => e.id !== twinId);
     const foreignKept = twinId === null ? null : liveEntries(sim).some((e) => e.id === twinId);
     const creates = sim.stats().creates - (twinId === null ? 0 : 1);
-    const result: CrashResult = { killed: code === null, duplicates: 0, orphans: 0, missing: 0, creates, foreignKept };
+    const result: CrashResult = { killed: code === null, duplicates: 0, orphans: 0, missing: 0, creates, foreignKept, deleted };
     for (const [title, hash] of expected) {
       const mine = live.filter((e) => e.title === title);
       if (mine.length > 1) result.duplicates += mine.length - 1;
@@ -118,6 +130,17 @@ export async function runCrashScenario(scenario: CrashScenario): Promise<CrashRe
   } finally {
     await world.close();
   }
+}
+
+/** Deletes the file of the upload the kill cut short, and queues its delete as the next pass would. */
+async function deleteCutShort(store: Store, sourceDir: string): Promise<string | null> {
+  const [job] = await store.listJobs({ states: ['running'], kinds: UPLOAD_JOB_KINDS });
+  const doc = job ? await store.getDocument(job.documentId) : null;
+  if (!doc) return null;
+  await rm(join(sourceDir, doc.relPath));
+  const queued = await store.queueDelete(doc.id, systemClock.now());
+  if (!queued.ok) throw new Error(`queueDelete refused: ${queued.detail}`);
+  return doc.relPath;
 }
 
 /** Resolves with the exit code, or null when the child died by a signal. */

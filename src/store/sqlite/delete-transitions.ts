@@ -1,22 +1,26 @@
 import type { MarkGoneOptions, TransitionResult } from '../documents.js';
-import { UPLOAD_JOB_KINDS } from '../jobs.js';
 import { loadDocument, patchDocument } from './document-table.js';
-import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
-import { entryRemains, notFound } from './refusals.js';
+import { closeJobs, enqueueJobRow, openJobsOf, unsettledUploadOf } from './job-table.js';
+import { createUnsettled, entryRemains, notFound } from './refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** The local file is gone: delete its entries (onDelete "delete") or keep them ("keep"). */
 
+/**
+ * A document goes straight to gone only when nothing of it can be in Sensay: no entry recorded
+ * and no create unsettled. A running upload (its holder at work, or dead after it may have sent
+ * its create) keeps its lease and the document goes to `deleting`: the delete job waits for the
+ * holder, or takes the lease over and reconciles by title, and deletes whatever entry it finds.
+ */
 export function queueDelete(sql: SqlRunner, id: number, now: number, priority?: number): TransitionResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
   if (document.state === 'gone') return { ok: true, document };
-  // A running upload keeps its lease: it may be about to record an entry, which the delete job
-  // will then find and delete.
   const queued = openJobsOf(sql, id).filter((job) => job.kind !== 'delete');
   closeJobs(sql, queued, now, { running: 'keep', queued: 'cancelled' });
   const holdsEntry = document.entryId !== null || document.previousEntryId !== null;
-  if (!holdsEntry && document.state !== 'uploading') {
+  const createUncertain = document.state === 'uploading' || unsettledUploadOf(sql, id) !== null;
+  if (!holdsEntry && !createUncertain) {
     const patch = { state: 'gone', nextAttemptAt: null } as const;
     return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'gone', detail: { entryKept: false } }) };
   }
@@ -30,6 +34,11 @@ export function queueDelete(sql: SqlRunner, id: number, now: number, priority?: 
   return { ok: true, document: patchDocument(sql, document, patch, now, { type: 'delete-queued', detail: { jobId: job.id } }) };
 }
 
+/**
+ * → gone. Refused while an entry is recorded (unless kept) and while an upload job runs, live or
+ * cut short: its create may have made an entry that only its holder, or a takeover that
+ * reconciles, can find (CREATE_UNSETTLED).
+ */
 export function markGone(sql: SqlRunner, id: number, now: number, options: MarkGoneOptions = {}): TransitionResult {
   const document = loadDocument(sql, id);
   if (!document) return notFound(id);
@@ -38,18 +47,9 @@ export function markGone(sql: SqlRunner, id: number, now: number, options: MarkG
   if (!entryKept && (document.entryId !== null || document.previousEntryId !== null)) {
     return entryRemains(document, 'mark gone');
   }
+  const unsettled = unsettledUploadOf(sql, id);
+  if (unsettled) return createUnsettled(document, 'mark gone', unsettled, now);
   const open = openJobsOf(sql, id);
-  const inFlight = open.find(
-    (job) => UPLOAD_JOB_KINDS.includes(job.kind) && job.state === 'running' && (job.leaseUntil ?? 0) > now,
-  );
-  if (inFlight) {
-    return {
-      ok: false,
-      reason: 'WRONG_STATE',
-      detail: `cannot mark document ${id} (${document.relPath}) gone: upload job ${inFlight.id} is in flight`,
-      document,
-    };
-  }
   closeJobs(sql, open.filter((job) => job.kind === 'delete'), now, { running: 'done', queued: 'cancelled' });
   closeJobs(sql, open.filter((job) => job.kind !== 'delete'), now, { running: 'cancelled', queued: 'cancelled' });
   const patch = { state: 'gone', nextAttemptAt: null } as const;

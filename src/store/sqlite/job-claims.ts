@@ -13,6 +13,7 @@ export function claimNext(sql: SqlRunner, owner: string, now: number, leaseMs: n
     now,
     kinds: filter.kinds ?? JOB_KINDS,
     replicaUUID: filter.replicaUUID,
+    documentId: filter.documentId,
     skipPausedReplicas: false,
   });
   if (!job) return null;

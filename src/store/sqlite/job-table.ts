@@ -1,6 +1,6 @@
 import type { LastError } from '../documents.js';
 import { invalidArgument } from '../errors.js';
-import type { EnqueueJobInput, EnqueueJobResult, JobFilter, JobKind, JobLease, JobRecord, JobState } from '../jobs.js';
+import { UPLOAD_JOB_KINDS, type EnqueueJobInput, type EnqueueJobResult, type JobFilter, type JobKind, type JobLease, type JobRecord, type JobState } from '../jobs.js';
 import { jsonOrNull, toJob, type JobRow } from './rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
 
@@ -43,6 +43,7 @@ interface EligibleQuery {
   now: number;
   kinds: readonly JobKind[];
   replicaUUID: string | undefined;
+  documentId?: number | undefined;
   skipPausedReplicas: boolean;
 }
 
@@ -111,6 +112,10 @@ function scopeClauses(query: EligibleQuery): { clauses: string; params: unknown[
     clauses.push('AND d.replica_uuid = ?');
     params.push(query.replicaUUID);
   }
+  if (query.documentId !== undefined) {
+    clauses.push('AND j.document_id = ?');
+    params.push(query.documentId);
+  }
   if (query.skipPausedReplicas) {
     clauses.push(
       'AND NOT EXISTS (SELECT 1 FROM replica_pauses p WHERE p.replica_uuid = d.replica_uuid AND (p.until IS NULL OR p.until > ?))',
@@ -177,7 +182,10 @@ export function renewJobLease(sql: SqlRunner, lease: { jobId: number; owner: str
   return result.changes === 1;
 }
 
+/** A running upload job is never cancelled from outside: its create may be unsettled (see `unsettledUploadOf`). */
 export function cancelJobRow(sql: SqlRunner, id: number, now: number): boolean {
+  const job = loadJob(sql, id);
+  if (job?.state === 'running' && UPLOAD_JOB_KINDS.includes(job.kind)) return false;
   const result = sql.run(
     "UPDATE jobs SET state = 'cancelled', lease_until = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND state IN ('queued', 'running')",
     now,
@@ -205,6 +213,16 @@ export function openJobsOf(sql: SqlRunner, documentId: number, kinds?: readonly 
     documentId,
   );
   return rows.map(toJob).filter((job) => kinds === undefined || kinds.includes(job.kind));
+}
+
+/**
+ * The document's running upload job, if any: between its claim and the settling of its create
+ * (entry recorded, released, or reconciled by whoever takes its lease over), the create may have
+ * reached Sensay with nothing recorded. A live lease means its holder is at work; an expired one
+ * means it died, and only a takeover that reconciles by title can settle it.
+ */
+export function unsettledUploadOf(sql: SqlRunner, documentId: number): JobRecord | null {
+  return openJobsOf(sql, documentId, UPLOAD_JOB_KINDS).find((job) => job.state === 'running') ?? null;
 }
 
 /** Ends open jobs of a document as part of a document transition. */

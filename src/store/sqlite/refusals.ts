@@ -52,3 +52,14 @@ export function leaseLost(document: DocumentRecord | null, jobId: number, owner:
     document,
   };
 }
+
+/** `job` is a running upload job: its create may have reached Sensay with nothing recorded yet. */
+export function createUnsettled(document: DocumentRecord, action: string, job: { id: number; leaseUntil: number | null }, now: number): Refused {
+  const holder = (job.leaseUntil ?? 0) > now ? 'is in flight' : 'was cut short (its lease expired) and is not reconciled yet';
+  return {
+    ok: false,
+    reason: 'CREATE_UNSETTLED',
+    detail: `cannot ${action} document ${document.id} (${document.relPath}): upload job ${job.id} ${holder}; its create may have made an entry nothing records`,
+    document,
+  };
+}

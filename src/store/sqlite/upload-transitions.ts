@@ -9,8 +9,8 @@ import type {
 import { VERSION_JOB_KINDS, type JobLease } from '../jobs.js';
 import type { JsonObject } from '../json-value.js';
 import { loadDocument, patchDocument } from './document-table.js';
-import { closeJobs, enqueueJobRow, leaseHolds, openJobsOf } from './job-table.js';
-import { entryMismatch, entryRemains, isOneOf, leaseLost, notFound, wrongState, type Refused } from './refusals.js';
+import { closeJobs, enqueueJobRow, leaseHolds, openJobsOf, unsettledUploadOf } from './job-table.js';
+import { createUnsettled, entryMismatch, entryRemains, isOneOf, leaseLost, notFound, wrongState, type Refused } from './refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Transitions of the upload protocol (DESIGN §6) and the status poller (DESIGN §4). */
@@ -134,6 +134,9 @@ export function markFailed(sql: SqlRunner, id: number, error: LastError, now: nu
   const lost = fenced(sql, document, lease);
   if (lost) return lost;
   if (isOneOf(document.state, ['gone', 'deleting'])) return wrongState(document, 'fail', 'any state but gone or deleting');
+  // Only the holder of a running upload knows whether its create made an entry.
+  const unsettled = lease === undefined ? unsettledUploadOf(sql, id) : null;
+  if (unsettled) return createUnsettled(document, 'fail', unsettled, now);
   closeJobs(sql, openJobsOf(sql, id, VERSION_JOB_KINDS), now, { running: 'failed', queued: 'cancelled', error });
   const detail = { ...errorDetail(error), previousVersionLive: document.previousEntryId !== null };
   const patch = { state: 'failed', lastError: error, nextAttemptAt: null } as const;
