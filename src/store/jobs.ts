@@ -64,6 +64,8 @@ export interface EnqueueJobResult {
 export interface ClaimFilter {
   kinds?: readonly JobKind[];
   replicaUUID?: string;
+  /** Only jobs of documents of these sources (the ones this host owns); absent: any source. */
+  sourceNames?: readonly string[];
 }
 
 /** Set when the job was running under another owner whose lease had expired (a crash). */

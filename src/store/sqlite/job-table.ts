@@ -43,6 +43,8 @@ interface EligibleQuery {
   now: number;
   kinds: readonly JobKind[];
   replicaUUID: string | undefined;
+  /** Only documents of these sources (the host's own); undefined: any. */
+  sourceNames?: readonly string[] | undefined;
   skipPausedReplicas: boolean;
 }
 
@@ -53,7 +55,7 @@ interface EligibleQuery {
  * read in that order straight off an index, so the first match ends the search.
  */
 export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord | null {
-  if (query.kinds.length === 0) return null;
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
   const { clauses, params } = scopeClauses(query);
   const first = (state: 'queued' | 'running', due: string): JobRecord | null => {
     const row = sql.get<JobRow>(
@@ -80,7 +82,7 @@ function comesFirst(expired: JobRecord, queued: JobRecord): boolean {
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */
 export function nextJobTime(sql: SqlRunner, query: EligibleQuery): number | null {
-  if (query.kinds.length === 0) return null;
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
   const { clauses, params } = scopeClauses({ ...query, skipPausedReplicas: false });
   const due = "CASE WHEN j.state = 'queued' THEN j.not_before ELSE j.lease_until END";
   if (!query.skipPausedReplicas) {
@@ -110,6 +112,10 @@ function scopeClauses(query: EligibleQuery): { clauses: string; params: unknown[
   if (query.replicaUUID !== undefined) {
     clauses.push('AND d.replica_uuid = ?');
     params.push(query.replicaUUID);
+  }
+  if (query.sourceNames !== undefined) {
+    clauses.push(`AND d.source_name IN (${placeholders(query.sourceNames.length)})`);
+    params.push(...query.sourceNames);
   }
   if (query.skipPausedReplicas) {
     clauses.push(
