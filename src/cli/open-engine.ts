@@ -26,6 +26,8 @@ export interface OpenEngineOptions {
 /**
  * Builds the engine a long-running command drives, on the system clock: the state store, the
  * API client and the extractor pool. `engine.close()` closes all three, in that order of need.
+ * The host claims its sources here, so a source another live host owns is refused at start
+ * (a `ConfigError`, exit 2) before anything is scanned or sent.
  */
 export async function openEngine(
   config: LoadedConfig,
@@ -43,7 +45,13 @@ export async function openEngine(
     extractor: createExtractorPool({ ...poolOptionsFromConfig(config), log }),
     log,
     config,
-    owner: leaseOwnerId(),
+    owner: leaseOwnerId(undefined, config.host.name),
   });
+  try {
+    await engine.host.start();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   return { engine, store, api };
 }

@@ -3,6 +3,7 @@
  * file's folder, source names defaulted, and the checks that span several sources.
  * Pure apart from node:path arithmetic.
  */
+import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DEFAULT_STATE, type ConfigFile } from './schema.js';
 import { resolveUpdateMode } from './source-update.js';
@@ -37,6 +38,7 @@ export function resolveConfig(
         organizationSecretFile: secretFile === null ? null : resolve(configDir, secretFile),
       },
       state: resolveState(file.state, configDir),
+      host: { name: file.host.name ?? hostname(), sourceLeaseSeconds: file.host.sourceLeaseSeconds },
       sources,
     },
   };

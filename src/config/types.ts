@@ -86,6 +86,18 @@ export interface SourceConfig {
    * the config loader (default false); optional so hand-built configs need not name it.
    */
   readonly allowEmpty?: boolean;
+  /**
+   * Another host owns this source: this host takes it over only while that host is down (its
+   * source lease expired) and gives it back when it returns. Default false.
+   */
+  readonly standby?: boolean;
+}
+
+export interface HostConfig {
+  /** Who this host is to the other hosts sharing the state: the key of source ownership. Default: the hostname. */
+  readonly name: string;
+  /** A source lease lasts this long without renewal; a standby takes over after it. Default 60. */
+  readonly sourceLeaseSeconds: number;
 }
 
 export interface Config {
@@ -95,6 +107,7 @@ export interface Config {
   readonly status: StatusConfig;
   readonly extraction: ExtractionConfig;
   readonly daemon: DaemonConfig;
+  readonly host: HostConfig;
   readonly sources: readonly SourceConfig[];
 }
 

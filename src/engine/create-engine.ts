@@ -1,8 +1,10 @@
 import { access } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
+import { createHostSession, type HostSession } from '../hosts/host-session.js';
 import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
 import { textCacheFor } from '../store/files/gzip-text-cache.js';
@@ -39,6 +41,8 @@ export interface EngineDeps {
   readonly hooks?: ProtocolHooks;
   /** Text-mode texts between extraction and upload. Default: `texts/` beside the state file. */
   readonly texts?: TextCache;
+  /** What this host owns (sources) and polls (replicas). Default: a session for `config.host`. */
+  readonly host?: HostSession;
 }
 
 export interface ReconcileAllReport extends ReconcileReport {
@@ -48,6 +52,8 @@ export interface ReconcileAllReport extends ReconcileReport {
 /** The one engine every front door drives; it decides nothing about *when* (that is the front door's). */
 export interface Engine {
   readonly budget: UploadBudget;
+  /** Which sources this host owns and which replicas it polls (several hosts on one store). */
+  readonly host: HostSession;
   syncPass(options?: SyncPassOptions): Promise<SyncPassReport>;
   /** Adopts entries proven to hold a queued first upload, then runs every job runnable now (within the budget); never waits for a slot. */
   runJobs(options?: { signal?: AbortSignal }): Promise<RunSummary>;
@@ -76,6 +82,8 @@ export function createEngine(deps: EngineDeps): Engine {
     windowMs: UPLOAD_WINDOW_MS,
   };
   const sources = config.sources;
+  const host = deps.host ?? hostSessionFor(deps);
+  const owned = () => sources.filter((source) => host.owns(source.name));
   const index = indexSources(sources);
   const texts = deps.texts ?? textCacheFor(config.state.path);
   const runner = createJobRunner({
@@ -88,6 +96,7 @@ export function createEngine(deps: EngineDeps): Engine {
     texts,
     budget,
     owner,
+    ownedSources: () => host.ownedSources(),
     attempts: { maxAttempts: config.limits.maxAttempts, recreateBackoffSeconds: config.limits.recreateBackoffSeconds },
     ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
     ...(deps.hooks !== undefined && { hooks: deps.hooks }),
@@ -99,7 +108,9 @@ export function createEngine(deps: EngineDeps): Engine {
     log: root,
     ...pollPolicyFromConfig(config),
     random: Math.random,
-    fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
+    // A source another host owns is not ours to judge: its file is taken to be there (its owner's scan decides).
+    fileExists: (doc: DocumentRecord) => !host.owns(doc.sourceName) || fileExists(index.absolutePath(doc)),
+    mayPoll: (replicaUUID: string) => host.mayPoll(replicaUUID),
     serverClock: () => api.serverClock(),
     onReady: (doc: DocumentRecord) => releaseText(store, texts, doc),
   });
@@ -109,8 +120,11 @@ export function createEngine(deps: EngineDeps): Engine {
 
   return {
     budget,
+    host,
     async syncPass(options = {}) {
-      const report = await runSyncPass({ clock, store, extractor, log: root, config, texts }, options);
+      await host.start();
+      const foreign = await host.foreignSources();
+      const report = await runSyncPass({ clock, store, extractor, log: root, config: { ...config, sources: owned() }, texts, foreign }, options);
       if (report.dryRun) return report;
       await pruneHistory(store, config.state.retentionDays, clock.now(), log);
       const swept = await sweepTexts(store, texts);
@@ -118,17 +132,20 @@ export function createEngine(deps: EngineDeps): Engine {
       return report;
     },
     async runJobs(options = {}) {
-      const adoption = await adoptPending({ clock, store, api, log: root, sources, extractor }, listed, options);
+      await host.start();
+      const adoption = await adoptPending({ clock, store, api, log: root, sources: owned(), extractor }, listed, options);
       const run = await runner.runUntilIdle(options);
       return { ...run, adopted: run.adopted + adoption.adopted };
     },
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {
+      await host.start();
       const dead = await expireDeadLocalLeases({ store, now: clock.now() });
       if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
       const total = { ...emptyReconcileReport(), replicas: 0 };
-      for (const replicaUUID of new Set(sources.map((source) => source.replicaUUID))) {
-        const check = await reconcileReplica({ clock, store, api, log: root, sources }, replicaUUID, options);
+      const mine = owned();
+      for (const replicaUUID of new Set(mine.map((source) => source.replicaUUID))) {
+        const check = await reconcileReplica({ clock, store, api, log: root, sources: mine }, replicaUUID, options);
         for (const key of ['adopted', 'deletedOrphans', 'requeued', 'listed', 'unknown'] as const) total[key] += check.report[key];
         total.replicas++;
         for (const entry of check.unknownEntries) listed.set(entry.id, entry);
@@ -141,11 +158,29 @@ export function createEngine(deps: EngineDeps): Engine {
       closed ??= (async () => {
         await extractor.close?.();
         await api.close();
+        await host.close().catch((err: unknown) => log.warn({ err }, 'could not close the host session'));
         await store.close();
       })();
       return closed;
     },
   };
+}
+
+/** Poll leases last three poll intervals: a host that stopped polling hands its replicas on after that. */
+const POLL_LEASE_INTERVALS = 3;
+
+function hostSessionFor(deps: EngineDeps): HostSession {
+  const { config } = deps;
+  return createHostSession({
+    store: deps.store,
+    clock: deps.clock,
+    log: deps.log,
+    hostName: config.host?.name ?? hostname(),
+    owner: deps.owner,
+    sources: config.sources,
+    sourceLeaseMs: (config.host?.sourceLeaseSeconds ?? 60) * 1000,
+    pollLeaseMs: POLL_LEASE_INTERVALS * config.status.pollIntervalSeconds * 1000,
+  });
 }
 
 async function fileExists(path: string | null): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,8 +81,10 @@ describe('loadConfig: defaults', () => {
         requireText: false,
         update: 'replace',
         allowEmpty: false,
+        standby: false,
       },
     ]);
+    expect(config.host).toEqual({ name: hostname(), sourceLeaseSeconds: 60 });
     expect(config.configPath).toBe(path);
     expect(config.configDir).toBe(dir);
   });

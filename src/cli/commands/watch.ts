@@ -71,6 +71,8 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
       observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle),
     });
     watcher.on('change', (event) => daemon.notify(event));
+    // A source taken over (or given back) changes what the next pass scans: scan now.
+    engine.host.onChange(() => daemon.notify());
     watcher.on('error', () => undefined);
     const loopDone = new AbortController();
     const approvalDeps = { store, clock: systemClock, notify: () => daemon.notify(), onError: (err: unknown) => log.warn({ err }, 'could not read delete approvals') };
