@@ -2,7 +2,7 @@ import type { MarkGoneOptions, TransitionResult } from '../documents.js';
 import { UPLOAD_JOB_KINDS } from '../jobs.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
-import { entryRemains, notFound } from './refusals.js';
+import { entryRemains, notFound } from '../refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** The local file is gone: delete its entries (onDelete "delete") or keep them ("keep"). */

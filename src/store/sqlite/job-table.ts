@@ -1,7 +1,7 @@
 import type { LastError } from '../documents.js';
 import { invalidArgument } from '../errors.js';
 import type { EnqueueJobInput, EnqueueJobResult, JobFilter, JobKind, JobLease, JobRecord, JobState } from '../jobs.js';
-import { jsonOrNull, toJob, type JobRow } from './rows.js';
+import { jsonOrNull, toJob, type JobRow } from '../rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
 
 export function loadJob(sql: SqlRunner, id: number): JobRecord | null {
