@@ -5,7 +5,7 @@ import { ApiRequester, type ApiCall } from './api-requester.js';
 import { downloadDigest, type DownloadedDigest } from './entry-download.js';
 import { SensayApiError } from './errors.js';
 import { hasMultiValuedArray, listQuery, pageSizeOf, type ArrayStyle } from './list-query.js';
-import { RequestLimiter } from './request-limiter.js';
+import { RequestLimiter, type RequestGate } from './request-limiter.js';
 import { readCreateResponse, readEntry, readEntryPage, readFileTypes, type ReadResult } from './response-schemas.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { ServerClockTracker, type ClockOffset } from './server-clock.js';
@@ -43,6 +43,11 @@ export interface SensayClientOptions {
   userIdType?: string | null;
   secret: string;
   requestsPerMinute: number;
+  /**
+   * Where request permits come from when several hosts share `requestsPerMinute`. Default: this
+   * process's own sliding window of `requestsPerMinute`.
+   */
+  limiter?: RequestGate;
   /** Per API request, including reading the body. Default 95 s (the API gives up at 90 s). */
   timeoutMs?: number;
   /** Per signed-URL PUT: 50 MB over a slow uplink needs more than the API timeout. Default 10 min. */
@@ -113,7 +118,7 @@ export function createSensayClient(options: SensayClientOptions): SensayClient {
     log.warn({ origin: baseUrl.origin }, 'the API base URL is plain http: the organisation secret travels unencrypted');
   }
 
-  const limiter = new RequestLimiter({ requestsPerMinute: options.requestsPerMinute, clock: options.clock });
+  const limiter = options.limiter ?? new RequestLimiter({ requestsPerMinute: options.requestsPerMinute, clock: options.clock });
   const serverClock = new ServerClockTracker();
   const api = new ApiRequester({
     baseUrl,

@@ -10,7 +10,7 @@ import type { PgRunner } from './pg-runner.js';
 /** Both run inside one transaction; see the port for their contracts. */
 
 export async function claimNext(sql: PgRunner, owner: string, now: number, leaseMs: number, filter: ClaimFilter = {}): Promise<JobClaim | null> {
-  const job = await nextEligibleJob(sql, { now, kinds: filter.kinds ?? JOB_KINDS, replicaUUID: filter.replicaUUID, skipPausedReplicas: false });
+  const job = await nextEligibleJob(sql, { now, kinds: filter.kinds ?? JOB_KINDS, replicaUUID: filter.replicaUUID, sourceNames: filter.sourceNames, skipPausedReplicas: false });
   if (!job) return null;
   return takeLease(sql, job, owner, now, leaseMs);
 }
@@ -40,7 +40,7 @@ async function takeLease(sql: PgRunner, candidate: JobRecord, owner: string, now
 export async function claimUpload(sql: PgRunner, input: ClaimUploadInput): Promise<UploadClaim> {
   validateWindow(input.limit, input.windowMs);
   await lockBudgetScope(sql, input.scope);
-  const query = { now: input.now, kinds: input.kinds ?? UPLOAD_JOB_KINDS, replicaUUID: input.replicaUUID, skipPausedReplicas: true };
+  const query = { now: input.now, kinds: input.kinds ?? UPLOAD_JOB_KINDS, replicaUUID: input.replicaUUID, sourceNames: input.sourceNames, skipPausedReplicas: true };
   const candidate = await nextEligibleJob(sql, query);
   if (!candidate) return { ok: false, reason: 'NO_JOB', nextJobAt: await nextJobTime(sql, query) };
   if (candidate.state === 'running') {

@@ -6,6 +6,8 @@ export interface EligibleQuery {
   now: number;
   kinds: readonly JobKind[];
   replicaUUID: string | undefined;
+  /** Only documents of these sources (the host's own); undefined: any. */
+  sourceNames?: readonly string[] | undefined;
   skipPausedReplicas: boolean;
 }
 
@@ -16,7 +18,7 @@ export interface EligibleQuery {
  * document another transition holds.
  */
 export async function nextEligibleJob(sql: PgRunner, query: EligibleQuery): Promise<JobRecord | null> {
-  if (query.kinds.length === 0) return null;
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
   const first = async (state: 'queued' | 'running', due: string): Promise<JobRecord | null> => {
     const p = new Params();
     const row = await sql.row<JobRow>(
@@ -43,7 +45,7 @@ function comesFirst(expired: JobRecord, queued: JobRecord): boolean {
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */
 export async function nextJobTime(sql: PgRunner, query: EligibleQuery): Promise<number | null> {
-  if (query.kinds.length === 0) return null;
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
   const p = new Params();
   const due = "CASE WHEN j.state = 'queued' THEN j.not_before ELSE j.lease_until END";
   if (!query.skipPausedReplicas) {
@@ -71,6 +73,7 @@ export async function nextJobTime(sql: PgRunner, query: EligibleQuery): Promise<
 function scopeClauses(p: Params, query: EligibleQuery): string {
   const clauses = [`AND j.kind IN (${p.list(query.kinds)})`];
   if (query.replicaUUID !== undefined) clauses.push(`AND d.replica_uuid = ${p.add(query.replicaUUID)}`);
+  if (query.sourceNames !== undefined) clauses.push(`AND d.source_name IN (${p.list(query.sourceNames)})`);
   if (query.skipPausedReplicas) {
     clauses.push(
       `AND NOT EXISTS (SELECT 1 FROM replica_pauses p WHERE p.replica_uuid = d.replica_uuid AND (p.until IS NULL OR p.until > ${p.add(query.now)}))`,
