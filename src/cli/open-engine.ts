@@ -9,6 +9,10 @@ import type { SensayClient } from '../sensay/client.js';
 import { openSqliteStore, type SqliteStore } from '../store/index.js';
 import { leaseOwnerId } from '../uploader/index.js';
 import { createApiClient } from './api-client.js';
+import { budgetScope } from '../engine/budget-scope.js';
+import { sharedRequestLimiter } from '../hosts/request-permits.js';
+import { PostgresStore } from '../store/postgres/pg-store.js';
+import type { Store } from '../store/store.js';
 
 export interface OpenedEngine {
   readonly engine: Engine;
@@ -36,7 +40,7 @@ export async function openEngine(
   options: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
   const store = await openSqliteStore({ path: config.state.path, log });
-  const plain = createApiClient(config, secret, log);
+  const plain = createApiClient(config, secret, log, { ...(sharesRequestWindow(store) && { limiter: requestLimiterFor(store, config, log) }) });
   const api = options.wrapApi ? options.wrapApi(plain) : plain;
   const engine = createEngine({
     clock: systemClock,
@@ -54,4 +58,20 @@ export async function openEngine(
     throw error;
   }
   return { engine, store, api };
+}
+
+/** Several hosts share a PostgreSQL store, and with it `requestsPerMinute`; SQLite (one host) keeps the in-process limiter. */
+function sharesRequestWindow(store: Store): boolean {
+  return store instanceof PostgresStore;
+}
+
+function requestLimiterFor(store: Store, config: LoadedConfig, log: Logger) {
+  return sharedRequestLimiter({
+    store,
+    clock: systemClock,
+    log,
+    scope: budgetScope(config.api.baseUrl),
+    requestsPerMinute: config.limits.requestsPerMinute,
+    hostName: config.host.name,
+  });
 }
