@@ -117,6 +117,13 @@ export function createEngine(deps: EngineDeps): Engine {
   // Entries the start-up listing found unaccounted for, kept for adoption's proofs (saves a GET each).
   const listed = new Map<number, KnowledgeBaseEntry>();
   let closed: Promise<void> | undefined;
+  // A source just taken over may hold jobs its dead holder leased: recovered at once when that holder provably died on this machine.
+  let takenOver = false;
+  host.onChange(() => (takenOver = true));
+  const recoverDeadLocal = async () => {
+    const dead = await expireDeadLocalLeases({ store, now: clock.now() });
+    if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
+  };
 
   return {
     budget,
@@ -133,6 +140,10 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     async runJobs(options = {}) {
       await host.start();
+      if (takenOver) {
+        takenOver = false;
+        await recoverDeadLocal();
+      }
       const adoption = await adoptPending({ clock, store, api, log: root, sources: owned(), extractor }, listed, options);
       const run = await runner.runUntilIdle(options);
       return { ...run, adopted: run.adopted + adoption.adopted };
@@ -140,8 +151,7 @@ export function createEngine(deps: EngineDeps): Engine {
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {
       await host.start();
-      const dead = await expireDeadLocalLeases({ store, now: clock.now() });
-      if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
+      await recoverDeadLocal();
       const total = { ...emptyReconcileReport(), replicas: 0 };
       const mine = owned();
       for (const replicaUUID of new Set(mine.map((source) => source.replicaUUID))) {
