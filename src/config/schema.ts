@@ -96,14 +96,14 @@ const hostSchema = object({
   sourceLeaseSeconds: integer(5).default(60),
 });
 
-const stateShape = 'a SQLite file path, or an object { "path": "...", "retentionDays": 30 }';
+const stateShape =
+  'a SQLite file path, a postgres:// URL, or an object { "path" | "url" | "urlFile": "...", "retentionDays": 30 }';
 
-/**
- * `state` is a path (shorthand) or an object. `url`/`urlFile` (PostgreSQL) are recognised so that
- * resolve-config can say they are not available yet, instead of calling them unknown keys.
- */
+export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** `state` is a path or a postgres:// URL (shorthands), or an object; resolve-config checks the combination. */
 const stateSchema = z.preprocess(
-  (value) => (typeof value === 'string' ? { path: value } : value),
+  (value) => (typeof value === 'string' ? (POSTGRES_URL.test(value) ? { url: value } : { path: value }) : value),
   z.strictObject(
     {
       path: nonEmptyString('a file path').optional(),

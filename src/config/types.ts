@@ -54,10 +54,23 @@ export interface DaemonConfig {
   readonly unhealthyAfterSeconds: number;
 }
 
-export interface StateConfig {
+/** Where the state lives: a SQLite file (one host) or a PostgreSQL database (several hosts). */
+export type StateConfig = SqliteStateConfig | PostgresStateConfig;
+
+export interface SqliteStateConfig {
+  readonly kind?: undefined;
   /** Absolute path of the SQLite state file (or ":memory:"). */
   readonly path: string;
   /** Events and finished jobs older than this many days are pruned. */
+  readonly retentionDays: number;
+}
+
+export interface PostgresStateConfig {
+  readonly kind: 'postgres';
+  /** A postgres:// URL without a password (checked), or null when `urlFile` gives it. */
+  readonly url: string | null;
+  /** Absolute path of a file holding the whole URL, password included (read when the store opens). */
+  readonly urlFile: string | null;
   readonly retentionDays: number;
 }
 

@@ -8,6 +8,7 @@ import { createHostSession, type HostSession } from '../hosts/host-session.js';
 import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
 import { textCacheFor } from '../store/files/gzip-text-cache.js';
+import type { StateConfig } from '../config/types.js';
 import type { DocumentRecord, Store } from '../store/store.js';
 import { adoptPending } from '../uploader/adoption.js';
 import type { TextCache } from '../store/text-cache.js';
@@ -85,7 +86,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const host = deps.host ?? hostSessionFor(deps);
   const owned = () => sources.filter((source) => host.owns(source.name));
   const index = indexSources(sources);
-  const texts = deps.texts ?? textCacheFor(config.state.path);
+  const texts = deps.texts ?? defaultTexts(config.state);
   const runner = createJobRunner({
     clock,
     store,
@@ -201,4 +202,10 @@ async function fileExists(path: string | null): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Beside a SQLite file; a PostgreSQL state's texts live in its database, which only the opener reaches. */
+function defaultTexts(state: StateConfig): TextCache {
+  if (state.kind === 'postgres') throw new Error('createEngine: a PostgreSQL state needs `texts` (openState gives them)');
+  return textCacheFor(state.path);
 }

@@ -36,7 +36,7 @@ export interface PgTestDatabase {
   readonly name: string;
   /** Password-less URL of the database. */
   readonly url: string;
-  /** Empties every table the store made (ids start again at 1); keeps the schema. */
+  /** Empties every table the store made (ids start again at 1); keeps the schema and its migrations. */
   truncate(): Promise<void>;
   /** Ends every connection to it and drops it. */
   drop(): Promise<void>;
@@ -54,23 +54,47 @@ async function admin<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
 
 export async function createPgTestDatabase(prefix = 'sensay_test'): Promise<PgTestDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  await admin(async (client) => {
+    await client.query(`CREATE DATABASE ${name}`);
+    // A test database need not survive a power cut: commits stop waiting for the disk.
+    await client.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+  });
   const url = `postgres://postgres@${PG_TEST_HOST}:${PG_TEST_PORT}/${name}`;
+  let cleaner: pg.Client | undefined;
+  let emptyAll: string | undefined;
   return {
     name,
     url,
     truncate: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ tablename: string }>(
-          "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
-        );
-        if (rows.length > 0) await client.query(`TRUNCATE ${rows.map((row) => `"${row.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
-      } finally {
-        await client.end();
+      if (!cleaner) {
+        cleaner = new pg.Client({ connectionString: url });
+        await cleaner.connect();
       }
+      emptyAll ??= await emptyingStatement(cleaner);
+      if (emptyAll !== '') await cleaner.query(emptyAll);
     },
-    drop: () => admin(async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    drop: async () => {
+      await cleaner?.end().catch(() => undefined);
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
   };
+}
+
+/**
+ * One statement that empties every table but the migrations' and restarts every identity.
+ * DELETE, not TRUNCATE: on tables this small it is several times cheaper.
+ */
+async function emptyingStatement(client: pg.Client): Promise<string> {
+  const { rows: tables } = await client.query<{ name: string }>(
+    "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
+  );
+  const { rows: sequences } = await client.query<{ name: string }>(
+    "SELECT quote_ident(sequencename) AS name FROM pg_sequences WHERE schemaname = 'public'",
+  );
+  // Children before parents (jobs before documents), so no foreign key objects.
+  const ordered = [...tables].sort((a, b) => (a.name === 'documents' ? 1 : 0) - (b.name === 'documents' ? 1 : 0));
+  return [
+    ...ordered.map((table) => `DELETE FROM ${table.name};`),
+    ...sequences.map((sequence) => `ALTER SEQUENCE ${sequence.name} RESTART;`),
+  ].join(' ');
 }

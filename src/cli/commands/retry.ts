@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { systemClock } from '../../clock/clock.js';
 import { describeLastError } from '../../engine/document-totals.js';
 import { resolveDocumentPaths, retryFailed, type RetryReport } from '../../engine/retry-failed.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openState, stateExists } from '../open-state.js';
 import type { DocumentRecord } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode, type CliIo } from '../io.js';
@@ -28,14 +26,14 @@ const NEXT_STEP = 'retry uploads nothing itself: the next `sync` (or a running `
  */
 export async function runRetryCommand(paths: readonly string[], flags: RetryFlags, ctx: CliContext): Promise<number> {
   const config = loadCommandConfig(flags.config, ctx);
-  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
+  if (!stateExists(config.state)) {
     // No state file yet: nothing has ever failed, so any named path is unknown.
     const first = paths[0];
     if (first !== undefined) return unknownPath(first, ctx.io);
     present(emptyReport(), Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state.path });
+  const { store, clock } = await openState(config.state, ctx.env);
   try {
     let named: DocumentRecord[] | undefined;
     if (paths.length > 0) {
@@ -47,7 +45,7 @@ export async function runRetryCommand(paths: readonly string[], flags: RetryFlag
       }
       named = [...new Map(resolved.flatMap((r) => (r.ok ? [[r.document.id, r.document] as const] : []))).values()];
     }
-    const report = await retryFailed({ store, clock: systemClock }, named);
+    const report = await retryFailed({ store, clock }, named);
     present(report, Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   } finally {

@@ -16,6 +16,19 @@ const MIGRATION_LOCK = 0x5349_0002;
  * A database a newer release migrated is used as it is while every step past ours is one our
  * code can read (`minReader`); STORE_TOO_NEW only when one is not.
  */
+/**
+ * The version the database is at, read without a lock (0 when it has no schema yet): opening a
+ * store that is already current costs one statement.
+ */
+export async function currentPgVersion(sql: PgRunner, target: string): Promise<number> {
+  const row = await sql.row<{ version: number | null; min_reader: number | null }>(
+    `SELECT (SELECT MAX(version) FROM schema_migrations) AS version, (SELECT MAX(min_reader) FROM schema_migrations) AS min_reader
+     WHERE to_regclass('schema_migrations') IS NOT NULL`,
+  ).catch(() => undefined);
+  if ((row?.min_reader ?? 0) > PG_LATEST_SCHEMA_VERSION) throw refuseNewer(target, row?.version ?? 0, row?.min_reader ?? 0);
+  return row?.version ?? 0;
+}
+
 export async function migratePg(sql: PgRunner, target: string): Promise<PgMigrationOutcome> {
   await sql.run('SELECT pg_advisory_xact_lock($1::integer, 0)', [MIGRATION_LOCK]);
   await sql.run(`CREATE TABLE IF NOT EXISTS schema_migrations (

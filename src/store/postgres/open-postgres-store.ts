@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { migratePg } from './migrate.js';
+import { currentPgVersion, migratePg } from './migrate.js';
+import { PG_LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { PgDatabase, type PgConnectionOptions } from './pg-database.js';
 import { toStoreError } from './pg-errors.js';
 import { PostgresStore } from './pg-store.js';
@@ -15,7 +16,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const log: Logger | undefined = options.log?.child({ component: 'store' });
   const db = new PgDatabase({ ...options, log });
   try {
-    const migrated = await db.transaction((sql) => migratePg(sql, db.target));
+    const seen = await currentPgVersion(db.pool, db.target);
+    const migrated = seen >= PG_LATEST_SCHEMA_VERSION ? { from: seen, to: seen } : await db.transaction((sql) => migratePg(sql, db.target));
     if (migrated.from !== migrated.to) log?.info({ target: db.target, from: migrated.from, to: migrated.to }, 'state store migrated');
     log?.debug({ target: db.target }, 'state store open');
     return new PostgresStore(db);
