@@ -120,9 +120,14 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
 /** Titles held by more than one live entry of a replica. */
 export function duplicateTitles(sim: Simulator): string[] {
   const seen = new Map<string, number>();
-  for (const entry of sim.entries()) {
+  for (const entry of liveEntries(sim)) {
     const key = `${entry.replicaUUID}\u0000${String(entry.title)}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, n]) => n > 1).map(([key]) => key.replace('\u0000', ' '));
+}
+
+/** Entries not deleted (the simulator keeps deleted ones, flagged, for inspection). */
+export function liveEntries(sim: Simulator): ReturnType<Simulator['entries']> {
+  return sim.entries().filter((entry) => !entry.deleted);
 }

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPgTestDatabase, pgOrSkipMessage, type PgTestDatabase } from '../support/pg-test-db.js';
-import { acceptedCreates, busiestWindow, createHostsWorld, duplicateTitles, type HostsWorld } from './hosts-world.js';
+import { acceptedCreates, busiestWindow, createHostsWorld, duplicateTitles, liveEntries, type HostsWorld } from './hosts-world.js';
 
 const HOUR = 3_600_000;
 const REPLICA = {
@@ -48,7 +48,7 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
 
     const w = world;
     await hosts[0]?.until('12 creates', () => acceptedCreates(w.sim).length >= 12, 90_000);
-    await hosts[0]?.until('12 READY entries', () => w.sim.entries().filter((e) => e.status === 'READY').length >= 12, 60_000);
+    await hosts[0]?.until('12 READY entries', () => liveEntries(w.sim).filter((e) => e.status === 'READY').length >= 12, 60_000);
     // A few more seconds: no host takes a 13th slot (each would have 12 left on a budget of its own).
     await new Promise((resolve) => setTimeout(resolve, 4000));
 
@@ -58,7 +58,7 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
     const refused = w.sim.requests().filter((r) => r.method === 'POST' && r.status === 429);
     expect(refused).toEqual([]);
     expect(duplicateTitles(w.sim)).toEqual([]);
-    expect(w.sim.entries().every((e) => e.status === 'READY')).toBe(true);
+    expect(liveEntries(w.sim).every((e) => e.status === 'READY')).toBe(true);
 
     // Every host sees the whole organisation: documents by source and by the host that owns it.
     const status = await w.status('office-b');
@@ -113,9 +113,9 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
     await primary.stop('SIGKILL');
 
     await standby.until('the standby to take over', () => /took the source over/.test(standby.stderr()), 30_000);
-    await standby.until('all six READY', () => w.sim.entries().filter((e) => e.status === 'READY').length >= 6, 90_000);
+    await standby.until('all six READY', () => liveEntries(w.sim).filter((e) => e.status === 'READY').length >= 6, 90_000);
     expect(duplicateTitles(w.sim)).toEqual([]);
-    expect(w.sim.entries().map((e) => e.title).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `file-${i}.txt`));
+    expect(liveEntries(w.sim).map((e) => e.title).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `file-${i}.txt`));
 
     // The primary comes back: it reclaims the share at start, and the standby lets go.
     const back = w.start('primary');
