@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
 import { createHostSession, type HostSession } from '../hosts/host-session.js';
+import { readOrganisationView, type OrganisationView } from '../hosts/host-view.js';
 import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
 import { textCacheFor } from '../store/files/gzip-text-cache.js';
@@ -65,6 +66,8 @@ export interface Engine {
    */
   reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileAllReport>;
   summary(): Promise<EngineSummary>;
+  /** Documents of every host by source and the host that owns each source (status, /metrics). */
+  organisation(): Promise<OrganisationView>;
   /** Entries of the replicas that no document owns, left alone (DECISIONS "Adoption"). */
   unadopted(): Promise<UnadoptedEntry[]>;
   /** Closes what the engine was handed, in order: extractor pool, API client, store. Idempotent. */
@@ -164,6 +167,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return total;
     },
     summary: () => summariseState(store, budget, clock.now()),
+    organisation: () => readOrganisationView(store, clock.now(), sources.map((source) => source.name)),
     unadopted: () => listUnadopted(store, sources.map((source) => source.replicaUUID)),
     close() {
       closed ??= (async () => {

@@ -102,3 +102,33 @@ describe('ownership rounds', () => {
     expect(deferToLiveHolder(holder, { ...self, bootId: 'boot-2' }, () => '555')).toBe(false);
   });
 });
+
+describe('organisationView', () => {
+  it('counts every host\'s documents by source and names the holder, the standby and who is running', async () => {
+    const { organisationView } = await import('../../src/hosts/host-view.js');
+    const { createDaemonMetrics } = await import('../../src/daemon/metrics.js');
+    const view = organisationView(
+      [
+        { sourceName: 'share', state: 'ready' },
+        { sourceName: 'share', state: 'queued' },
+        { sourceName: 'a', state: 'ready' },
+        { sourceName: 'removed', state: 'ready' },
+      ],
+      [row({ sourceName: 'a', hostName: 'office', homeHost: 'office', leaseUntil: NOW - 1 }), row({ sourceName: 'share', hostName: 'spare', homeHost: 'primary', asStandby: true })],
+      [{ name: 'spare', id: 'id-s', firstSeenAt: 0, lastSeenAt: NOW, lastOwner: 'spare:1:x' }],
+      NOW,
+    );
+    expect(view.bySource.map((s) => [s.source, s.host, s.homeHost, s.asStandby, s.live, s.documents.ready, s.documents.queued])).toEqual([
+      ['a', 'office', null, false, false, 1, 0],
+      ['removed', null, null, false, false, 1, 0],
+      ['share', 'spare', 'primary', true, true, 1, 1],
+    ]);
+    expect(view.hosts).toEqual([{ name: 'spare', id: 'id-s', lastSeenAt: NOW, sources: ['share'] }]);
+
+    const metrics = createDaemonMetrics({ processMetrics: false });
+    const summary = { documents: Object.fromEntries(Object.keys(view.bySource[0]?.documents ?? {}).map((s) => [s, 0])), budget: { remaining: 1, limit: 1 }, queuedUploads: 0 };
+    const text = await metrics.render(summary as never, view);
+    expect(text).toContain('sensay_ingest_source_documents{source="share",host="spare",state="queued"} 1');
+    expect(text).toContain('sensay_ingest_source_documents{source="removed",host="",state="ready"} 1');
+  });
+});

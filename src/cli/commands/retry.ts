@@ -10,7 +10,8 @@ export type RetryFlags = { config?: string; json?: boolean };
 
 /** `retry --json`. */
 export interface RetryJson {
-  requeued: { source: string; path: string; kind: 'create' | 'replace'; attemptsBefore: number; lastError: string }[];
+  /** `host`: the host that holds the document's source, which uploads it (null: no host claimed it yet). */
+  requeued: { source: string; path: string; host: string | null; kind: 'create' | 'replace'; attemptsBefore: number; lastError: string }[];
   notFailed: { source: string; path: string; state: string }[];
   refused: { source: string; path: string; detail: string }[];
   resumed: { replicaUUID: string; reason: string }[];
@@ -30,7 +31,7 @@ export async function runRetryCommand(paths: readonly string[], flags: RetryFlag
     // No state file yet: nothing has ever failed, so any named path is unknown.
     const first = paths[0];
     if (first !== undefined) return unknownPath(first, ctx.io);
-    present(emptyReport(), Boolean(flags.json), ctx.io);
+    present(emptyReport(), new Map(), Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   }
   const { store, clock } = await openState(config.state, ctx.env);
@@ -46,7 +47,8 @@ export async function runRetryCommand(paths: readonly string[], flags: RetryFlag
       named = [...new Map(resolved.flatMap((r) => (r.ok ? [[r.document.id, r.document] as const] : []))).values()];
     }
     const report = await retryFailed({ store, clock }, named);
-    present(report, Boolean(flags.json), ctx.io);
+    const holders = new Map((await store.listSourceOwners()).map((o) => [o.sourceName, o.hostName]));
+    present(report, holders, Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   } finally {
     await store.close();
@@ -62,11 +64,12 @@ function emptyReport(): RetryReport {
   return { requeued: [], notFailed: [], refused: [], resumed: [] };
 }
 
-export function retryJson(report: RetryReport): RetryJson {
+export function retryJson(report: RetryReport, holders: ReadonlyMap<string, string> = new Map()): RetryJson {
   return {
     requeued: report.requeued.map((r) => ({
       source: r.document.sourceName,
       path: r.document.relPath,
+      host: holders.get(r.document.sourceName) ?? null,
       kind: r.kind,
       attemptsBefore: r.attemptsBefore,
       lastError: describeLastError(r.lastError),
@@ -78,15 +81,16 @@ export function retryJson(report: RetryReport): RetryJson {
   };
 }
 
-function present(report: RetryReport, json: boolean, io: CliIo): void {
-  const out = retryJson(report);
+function present(report: RetryReport, holders: ReadonlyMap<string, string>, json: boolean, io: CliIo): void {
+  const out = retryJson(report, holders);
   if (json) {
     io.out(JSON.stringify(out, null, 2));
     return;
   }
   for (const r of out.requeued) {
     const tries = `${r.attemptsBefore} attempt${r.attemptsBefore === 1 ? '' : 's'}`;
-    io.out(`re-queued  ${r.path} (${r.kind}; attempts reset from ${tries}; last error: ${r.lastError})`);
+    const by = r.host === null ? '' : `; uploaded by host ${r.host}`;
+    io.out(`re-queued  ${r.path} (${r.kind}; attempts reset from ${tries}; last error: ${r.lastError}${by})`);
   }
   for (const n of out.notFailed) {
     const why = n.state === 'rejected' ? ' — a rejected file is examined again when it changes' : '';
