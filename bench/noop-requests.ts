@@ -31,6 +31,7 @@ const sizes = (sizesAt === -1 ? '10,1000,10000' : (args[sizesAt + 1] ?? '')).spl
 
 async function syncOnce(dir: string, sim: Simulator, wait: boolean): Promise<RecordedRequest[]> {
   const config = loadConfig({ path: join(dir, 'config.json'), env: { SENSAY_API_URL: sim.url } });
+  if (config.state.kind === 'postgres') throw new Error('bench:noop runs on a SQLite state');
   const store = await openSqliteStore({ path: config.state.path, log });
   const api = createSensayClient({ baseUrl: sim.url, apiVersion: '2025-03-25', secret: SECRET, requestsPerMinute: 1_000_000, clock: systemClock, log });
   const engine = createEngine({ clock: systemClock, store, api, extractor: { extract: (path) => extractFile(path), validate: (path) => validateFile(path) }, log, config, owner: `bench:${process.pid}` });

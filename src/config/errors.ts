@@ -9,7 +9,9 @@ export type ConfigErrorCode =
   | 'CONFIG_INVALID_JSON'
   | 'CONFIG_INVALID'
   | 'SECRET_UNREADABLE'
-  | 'SECRET_MISSING';
+  | 'SECRET_MISSING'
+  /** A source this host is configured with belongs to another live host (issue 10 §3). */
+  | 'SOURCE_OWNED';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

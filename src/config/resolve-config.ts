@@ -3,8 +3,9 @@
  * file's folder, source names defaulted, and the checks that span several sources.
  * Pure apart from node:path arithmetic.
  */
+import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { DEFAULT_STATE, type ConfigFile } from './schema.js';
+import { DEFAULT_STATE, POSTGRES_URL, type ConfigFile } from './schema.js';
 import { resolveUpdateMode } from './source-update.js';
 import type { Config, SourceConfig, StateConfig } from './types.js';
 
@@ -22,6 +23,7 @@ export function resolveConfig(
   });
   const issues = [
     ...stateIssues(file.state),
+    ...(file.state.url !== undefined || file.state.urlFile !== undefined ? unnamedSources(file.sources) : []),
     ...file.sources.flatMap((source, index) => resolveUpdateMode(source, index).issues),
     ...sourceConflicts(sources, file.sources.map((source) => source.name !== undefined)),
   ];
@@ -37,28 +39,56 @@ export function resolveConfig(
         organizationSecretFile: secretFile === null ? null : resolve(configDir, secretFile),
       },
       state: resolveState(file.state, configDir),
+      host: { name: file.host.name ?? hostname(), sourceLeaseSeconds: file.host.sourceLeaseSeconds },
       sources,
     },
   };
 }
 
 function resolveState(state: ConfigFile['state'], configDir: string): StateConfig {
+  if (state.url !== undefined || state.urlFile !== undefined) {
+    const urlFile = state.urlFile === undefined ? null : resolve(configDir, state.urlFile);
+    return { kind: 'postgres', url: state.url ?? null, urlFile, retentionDays: state.retentionDays };
+  }
   const path = state.path ?? DEFAULT_STATE;
   return { path: path === IN_MEMORY ? IN_MEMORY : resolve(configDir, path), retentionDays: state.retentionDays };
 }
 
-const POSTGRES_URL = /^postgres(ql)?:\/\//i;
-
-/** PostgreSQL state comes with issue 10; until then it is refused by name (the URL is never echoed). */
+/** A postgres:// URL in the config is visible to anyone who reads the file or `ps`: it carries no password. */
 function stateIssues(state: ConfigFile['state']): string[] {
-  const postgres = 'PostgreSQL state is not available yet (issue 10); point "state" at a SQLite file path';
   const issues: string[] = [];
-  if (state.url !== undefined || (state.path !== undefined && POSTGRES_URL.test(state.path))) issues.push(`state.url: ${postgres}`);
-  if (state.urlFile !== undefined) issues.push(`state.urlFile: ${postgres}`);
-  if (state.path !== undefined && (state.url !== undefined || state.urlFile !== undefined)) {
-    issues.push('state: give either "path" (SQLite) or "url"/"urlFile" (PostgreSQL), not both');
-  }
+  const given = [state.path, state.url, state.urlFile].filter((value) => value !== undefined).length;
+  if (given > 1) issues.push('state: give one of "path" (SQLite), "url" or "urlFile" (PostgreSQL), not several');
+  if (state.url !== undefined) issues.push(...postgresUrlIssues('state.url', state.url));
   return issues;
+}
+
+/** What is wrong with a postgres:// URL given in the config or on the command line (never echoed). */
+export function postgresUrlIssues(key: string, url: string): string[] {
+  if (!POSTGRES_URL.test(url)) return [`${key}: expected a postgres:// or postgresql:// URL`];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [`${key}: expected a postgres:// URL such as postgres://ingest@db.example:5432/sensay (this one does not parse)`];
+  }
+  if (parsed.password !== '') {
+    return [
+      `${key}: the URL holds a password, which must not be written in the config or given on the command line ` +
+        '(anyone who can read the file or run `ps` would see it); remove it from the URL and put the whole URL, ' +
+        'password included, in a file named by "state.urlFile" (mode 600), or set PGPASSWORD, or use ~/.pgpass',
+    ];
+  }
+  return [];
+}
+
+/** With PostgreSQL a source's name is its identity across hosts: no folder-name default (two `docs` would collide). */
+function unnamedSources(sources: ConfigFile['sources']): string[] {
+  return sources.flatMap((source, index) =>
+    source.name === undefined
+      ? [`sources[${index}].name: required with a PostgreSQL state (names must be unique across every host sharing it); add e.g. "name": "${basename(source.path) || 'docs'}-<host>"`]
+      : [],
+  );
 }
 
 function sourceConflicts(sources: readonly SourceConfig[], namedExplicitly: readonly boolean[]): string[] {

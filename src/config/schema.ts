@@ -88,14 +88,22 @@ const daemonSchema = object({
   unhealthyAfterSeconds: integer(1).default(600),
 });
 
-const stateShape = 'a SQLite file path, or an object { "path": "...", "retentionDays": 30 }';
+/** `host.name` keys source ownership (DECISIONS): a CI runner new every run keeps its sources by keeping it. */
+const hostSchema = object({
+  name: nonEmptyString('a host name such as "office-1"')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, expected('a host name of letters, digits, ".", "_" and "-", such as "office-1"'))
+    .optional(),
+  sourceLeaseSeconds: integer(5).default(60),
+});
 
-/**
- * `state` is a path (shorthand) or an object. `url`/`urlFile` (PostgreSQL) are recognised so that
- * resolve-config can say they are not available yet, instead of calling them unknown keys.
- */
+const stateShape =
+  'a SQLite file path, a postgres:// URL, or an object { "path" | "url" | "urlFile": "...", "retentionDays": 30 }';
+
+export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** `state` is a path or a postgres:// URL (shorthands), or an object; resolve-config checks the combination. */
 const stateSchema = z.preprocess(
-  (value) => (typeof value === 'string' ? { path: value } : value),
+  (value) => (typeof value === 'string' ? (POSTGRES_URL.test(value) ? { url: value } : { path: value }) : value),
   z.strictObject(
     {
       path: nonEmptyString('a file path').optional(),
@@ -125,6 +133,8 @@ export const sourceSchema = object({
   // Left out: "in-place" for mode "text", "replace" for mode "file" (resolve-config decides).
   update: z.enum(['in-place', 'replace'], expected('"in-place" or "replace"')).optional(),
   allowEmpty: z.boolean(expected('true or false')).default(false),
+  // Another host owns this source; this one takes it over while that host is down (failover).
+  standby: z.boolean(expected('true or false')).default(false),
 });
 
 export const configFileSchema = object({
@@ -134,6 +144,7 @@ export const configFileSchema = object({
   status: statusSchema.prefault({}),
   extraction: extractionSchema.prefault({}),
   daemon: daemonSchema.prefault({}),
+  host: hostSchema.prefault({}),
   sources: z
     .array(sourceSchema, expected('an array of sources'))
     .min(1, expected('at least one source, e.g. [{ "path": "docs", "replicaUUID": "…" }]')),

@@ -54,10 +54,23 @@ export interface DaemonConfig {
   readonly unhealthyAfterSeconds: number;
 }
 
-export interface StateConfig {
+/** Where the state lives: a SQLite file (one host) or a PostgreSQL database (several hosts). */
+export type StateConfig = SqliteStateConfig | PostgresStateConfig;
+
+export interface SqliteStateConfig {
+  readonly kind?: undefined;
   /** Absolute path of the SQLite state file (or ":memory:"). */
   readonly path: string;
   /** Events and finished jobs older than this many days are pruned. */
+  readonly retentionDays: number;
+}
+
+export interface PostgresStateConfig {
+  readonly kind: 'postgres';
+  /** A postgres:// URL without a password (checked), or null when `urlFile` gives it. */
+  readonly url: string | null;
+  /** Absolute path of a file holding the whole URL, password included (read when the store opens). */
+  readonly urlFile: string | null;
   readonly retentionDays: number;
 }
 
@@ -86,6 +99,18 @@ export interface SourceConfig {
    * the config loader (default false); optional so hand-built configs need not name it.
    */
   readonly allowEmpty?: boolean;
+  /**
+   * Another host owns this source: this host takes it over only while that host is down (its
+   * source lease expired) and gives it back when it returns. Default false.
+   */
+  readonly standby?: boolean;
+}
+
+export interface HostConfig {
+  /** Who this host is to the other hosts sharing the state: the key of source ownership. Default: the hostname. */
+  readonly name: string;
+  /** A source lease lasts this long without renewal; a standby takes over after it. Default 60. */
+  readonly sourceLeaseSeconds: number;
 }
 
 export interface Config {
@@ -95,6 +120,7 @@ export interface Config {
   readonly status: StatusConfig;
   readonly extraction: ExtractionConfig;
   readonly daemon: DaemonConfig;
+  readonly host: HostConfig;
   readonly sources: readonly SourceConfig[];
 }
 

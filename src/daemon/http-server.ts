@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
+import type { OrganisationView } from '../hosts/host-view.js';
 import type { EngineSummary } from '../engine/create-engine.js';
 import { livenessProblems, readinessProblems, type HealthReason } from './health-decisions.js';
 import { livenessBody, readinessBody } from './health.js';
@@ -22,6 +23,8 @@ export interface StatusServerOptions {
   /** When the daemon started, for `uptimeSeconds`. */
   readonly startedAt: number;
   readonly summary: () => Promise<EngineSummary>;
+  /** Documents of every host by source and owning host, for /metrics. */
+  readonly organisation?: () => Promise<OrganisationView>;
   readonly metrics: DaemonMetrics;
   readonly health: HealthSources;
 }
@@ -93,7 +96,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: StatusS
     const reasons: HealthReason[] = [{ code: 'STORE_UNUSABLE' }];
     return sendJson(res, reasons, readinessBody(reasons, startedAt, now));
   }
-  return send(res, 200, options.metrics.contentType, await options.metrics.render(summary));
+  const organisation = await options.organisation?.().catch(() => undefined);
+  return send(res, 200, options.metrics.contentType, await options.metrics.render(summary, organisation));
 }
 
 /** The state, or null when the store cannot be read (the error, path and all, goes to the log only). */

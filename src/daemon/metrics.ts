@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { EngineSummary } from '../engine/create-engine.js';
+import type { OrganisationView } from '../hosts/host-view.js';
 import type { SensayApiError } from '../sensay/errors.js';
 import type { PollResult } from '../status/poller.js';
 import { DOCUMENT_STATES } from '../store/documents.js';
@@ -18,8 +19,11 @@ export interface DaemonMetrics {
   recordPoll(poll: PollResult, at: number): void;
   recordPass(): void;
   recordApiError(error: SensayApiError): void;
-  /** The exposition text, with the state gauges read from `summary` now. */
-  render(summary: EngineSummary): Promise<string>;
+  /**
+   * The exposition text, with the state gauges read from `summary` now, and with `organisation`
+   * the documents of every host by source and the host that owns it (issue 10 §6).
+   */
+  render(summary: EngineSummary, organisation?: OrganisationView): Promise<string>;
 }
 
 export interface DaemonMetricsOptions {
@@ -35,6 +39,12 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
   const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
 
   const documents = new Gauge({ name: name('documents'), help: 'Documents by lifecycle state', labelNames: ['state'], registers });
+  const bySource = new Gauge({
+    name: name('source_documents'),
+    help: 'Documents of every host by source, the host holding the source, and lifecycle state',
+    labelNames: ['source', 'host', 'state'],
+    registers,
+  });
   const budgetRemaining = new Gauge({ name: name('budget_remaining'), help: 'Uploads left in the current sliding hour', registers });
   const budgetLimit = new Gauge({ name: name('budget_limit'), help: 'Uploads allowed per sliding hour', registers });
   const queued = new Gauge({ name: name('queued_uploads'), help: 'Upload jobs queued or running', registers });
@@ -72,8 +82,12 @@ export function createDaemonMetrics(options: DaemonMetricsOptions = {}): DaemonM
     recordApiError(error) {
       apiErrors.inc({ status: error.status === undefined ? 'none' : String(error.status), code: error.code });
     },
-    async render(summary) {
+    async render(summary, organisation) {
       for (const state of DOCUMENT_STATES) documents.set({ state }, summary.documents[state]);
+      bySource.reset();
+      for (const view of organisation?.bySource ?? []) {
+        for (const state of DOCUMENT_STATES) bySource.set({ source: view.source, host: view.host ?? '', state }, view.documents[state]);
+      }
       budgetRemaining.set(summary.budget.remaining);
       budgetLimit.set(summary.budget.limit);
       queued.set(summary.queuedUploads);

@@ -1,11 +1,15 @@
 import { access } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/types.js';
 import type { Extractor } from '../extractors/extraction.js';
+import { createHostSession, type HostSession } from '../hosts/host-session.js';
+import { readOrganisationView, type OrganisationView } from '../hosts/host-view.js';
 import type { KnowledgeBaseEntry, SensayClient } from '../sensay/client.js';
 import { createStatusPoller, pollPolicyFromConfig, type PollResult } from '../status/poller.js';
 import { textCacheFor } from '../store/files/gzip-text-cache.js';
+import type { StateConfig } from '../config/types.js';
 import type { DocumentRecord, Store } from '../store/store.js';
 import { adoptPending } from '../uploader/adoption.js';
 import type { TextCache } from '../store/text-cache.js';
@@ -39,6 +43,8 @@ export interface EngineDeps {
   readonly hooks?: ProtocolHooks;
   /** Text-mode texts between extraction and upload. Default: `texts/` beside the state file. */
   readonly texts?: TextCache;
+  /** What this host owns (sources) and polls (replicas). Default: a session for `config.host`. */
+  readonly host?: HostSession;
 }
 
 export interface ReconcileAllReport extends ReconcileReport {
@@ -48,6 +54,8 @@ export interface ReconcileAllReport extends ReconcileReport {
 /** The one engine every front door drives; it decides nothing about *when* (that is the front door's). */
 export interface Engine {
   readonly budget: UploadBudget;
+  /** Which sources this host owns and which replicas it polls (several hosts on one store). */
+  readonly host: HostSession;
   syncPass(options?: SyncPassOptions): Promise<SyncPassReport>;
   /** Adopts entries proven to hold a queued first upload, then runs every job runnable now (within the budget); never waits for a slot. */
   runJobs(options?: { signal?: AbortSignal }): Promise<RunSummary>;
@@ -58,6 +66,8 @@ export interface Engine {
    */
   reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileAllReport>;
   summary(): Promise<EngineSummary>;
+  /** Documents of every host by source and the host that owns each source (status, /metrics). */
+  organisation(): Promise<OrganisationView>;
   /** Entries of the replicas that no document owns, left alone (DECISIONS "Adoption"). */
   unadopted(): Promise<UnadoptedEntry[]>;
   /** Closes what the engine was handed, in order: extractor pool, API client, store. Idempotent. */
@@ -76,8 +86,10 @@ export function createEngine(deps: EngineDeps): Engine {
     windowMs: UPLOAD_WINDOW_MS,
   };
   const sources = config.sources;
+  const host = deps.host ?? hostSessionFor(deps);
+  const owned = () => sources.filter((source) => host.owns(source.name));
   const index = indexSources(sources);
-  const texts = deps.texts ?? textCacheFor(config.state.path);
+  const texts = deps.texts ?? defaultTexts(config.state);
   const runner = createJobRunner({
     clock,
     store,
@@ -88,6 +100,7 @@ export function createEngine(deps: EngineDeps): Engine {
     texts,
     budget,
     owner,
+    ownedSources: () => host.ownedSources(),
     attempts: { maxAttempts: config.limits.maxAttempts, recreateBackoffSeconds: config.limits.recreateBackoffSeconds },
     ...(deps.concurrency !== undefined && { concurrency: deps.concurrency }),
     ...(deps.hooks !== undefined && { hooks: deps.hooks }),
@@ -99,18 +112,30 @@ export function createEngine(deps: EngineDeps): Engine {
     log: root,
     ...pollPolicyFromConfig(config),
     random: Math.random,
-    fileExists: (doc: DocumentRecord) => fileExists(index.absolutePath(doc)),
+    // A source another host owns is not ours to judge: its file is taken to be there (its owner's scan decides).
+    fileExists: (doc: DocumentRecord) => !host.owns(doc.sourceName) || fileExists(index.absolutePath(doc)),
+    mayPoll: (replicaUUID: string) => host.mayPoll(replicaUUID),
     serverClock: () => api.serverClock(),
     onReady: (doc: DocumentRecord) => releaseText(store, texts, doc),
   });
   // Entries the start-up listing found unaccounted for, kept for adoption's proofs (saves a GET each).
   const listed = new Map<number, KnowledgeBaseEntry>();
   let closed: Promise<void> | undefined;
+  // A source just taken over may hold jobs its dead holder leased: recovered at once when that holder provably died on this machine.
+  let takenOver = false;
+  host.onChange(() => (takenOver = true));
+  const recoverDeadLocal = async () => {
+    const dead = await expireDeadLocalLeases({ store, now: clock.now() });
+    if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
+  };
 
   return {
     budget,
+    host,
     async syncPass(options = {}) {
-      const report = await runSyncPass({ clock, store, extractor, log: root, config, texts }, options);
+      await host.start();
+      const foreign = await host.foreignSources();
+      const report = await runSyncPass({ clock, store, extractor, log: root, config: { ...config, sources: owned() }, texts, foreign }, options);
       if (report.dryRun) return report;
       await pruneHistory(store, config.state.retentionDays, clock.now(), log);
       const swept = await sweepTexts(store, texts);
@@ -118,17 +143,23 @@ export function createEngine(deps: EngineDeps): Engine {
       return report;
     },
     async runJobs(options = {}) {
-      const adoption = await adoptPending({ clock, store, api, log: root, sources, extractor }, listed, options);
+      await host.start();
+      if (takenOver) {
+        takenOver = false;
+        await recoverDeadLocal();
+      }
+      const adoption = await adoptPending({ clock, store, api, log: root, sources: owned(), extractor }, listed, options);
       const run = await runner.runUntilIdle(options);
       return { ...run, adopted: run.adopted + adoption.adopted };
     },
     pollOnce: (options = {}) => poller.pollOnce(options),
     async reconcile(options = {}) {
-      const dead = await expireDeadLocalLeases({ store, now: clock.now() });
-      if (dead.length > 0) log.warn({ owners: dead }, 'recovered the jobs of processes on this host that died holding them');
+      await host.start();
+      await recoverDeadLocal();
       const total = { ...emptyReconcileReport(), replicas: 0 };
-      for (const replicaUUID of new Set(sources.map((source) => source.replicaUUID))) {
-        const check = await reconcileReplica({ clock, store, api, log: root, sources }, replicaUUID, options);
+      const mine = owned();
+      for (const replicaUUID of new Set(mine.map((source) => source.replicaUUID))) {
+        const check = await reconcileReplica({ clock, store, api, log: root, sources: mine }, replicaUUID, options);
         for (const key of ['adopted', 'deletedOrphans', 'requeued', 'listed', 'unknown'] as const) total[key] += check.report[key];
         total.replicas++;
         for (const entry of check.unknownEntries) listed.set(entry.id, entry);
@@ -136,16 +167,35 @@ export function createEngine(deps: EngineDeps): Engine {
       return total;
     },
     summary: () => summariseState(store, budget, clock.now()),
+    organisation: () => readOrganisationView(store, clock.now(), sources.map((source) => source.name)),
     unadopted: () => listUnadopted(store, sources.map((source) => source.replicaUUID)),
     close() {
       closed ??= (async () => {
         await extractor.close?.();
         await api.close();
+        await host.close().catch((err: unknown) => log.warn({ err }, 'could not close the host session'));
         await store.close();
       })();
       return closed;
     },
   };
+}
+
+/** Poll leases last three poll intervals: a host that stopped polling hands its replicas on after that. */
+const POLL_LEASE_INTERVALS = 3;
+
+function hostSessionFor(deps: EngineDeps): HostSession {
+  const { config } = deps;
+  return createHostSession({
+    store: deps.store,
+    clock: deps.clock,
+    log: deps.log,
+    hostName: config.host?.name ?? hostname(),
+    owner: deps.owner,
+    sources: config.sources,
+    sourceLeaseMs: (config.host?.sourceLeaseSeconds ?? 60) * 1000,
+    pollLeaseMs: POLL_LEASE_INTERVALS * config.status.pollIntervalSeconds * 1000,
+  });
 }
 
 async function fileExists(path: string | null): Promise<boolean> {
@@ -156,4 +206,10 @@ async function fileExists(path: string | null): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Beside a SQLite file; a PostgreSQL state's texts live in its database, which only the opener reaches. */
+function defaultTexts(state: StateConfig): TextCache {
+  if (state.kind === 'postgres') throw new Error('createEngine: a PostgreSQL state needs `texts` (openState gives them)');
+  return textCacheFor(state.path);
 }

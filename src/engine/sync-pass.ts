@@ -36,6 +36,8 @@ export interface SyncPassDeps {
   readonly config: SyncPassConfig;
   /** Where text-mode texts wait for their upload; without it (a dry run) they are dropped at once. */
   readonly texts?: TextCache;
+  /** Sources other hosts own: their documents are theirs to plan, so the pass leaves them out. */
+  readonly foreign?: ReadonlySet<string>;
 }
 
 export interface SyncPassOptions {
@@ -60,7 +62,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const log = deps.log.child({ component: 'sync-pass' });
   const startedAt = deps.clock.now();
 
-  const before = store ? await store.listDocuments() : [];
+  const foreign = deps.foreign ?? new Set<string>();
+  const before = store ? (await store.listDocuments()).filter((doc) => !foreign.has(doc.sourceName)) : [];
   const scans = await scanAll(config.sources, before, log, options.signal);
   const found = scans.flatMap((scan) => scan.files);
   const documents = !dryRun && store ? await recordScan(store, config.sources, found, before, startedAt) : before;

@@ -6,7 +6,7 @@ import type { Clock } from '../clock/clock.js';
 import { parseErrorEnvelope } from './error-envelope.js';
 import { QuotaExceededError, SensayApiError, codeForStatus, isQuotaCode } from './errors.js';
 import { errorMessage, sendHttp, type HttpAttemptResult } from './http-transport.js';
-import type { RequestLimiter } from './request-limiter.js';
+import type { RequestGate } from './request-limiter.js';
 import type { ServerClockTracker } from './server-clock.js';
 import { parseRetryAfter } from './retry-after.js';
 import { decideRetry, type RequestFailure, type RequestKind, type RetryPolicy } from './retry-policy.js';
@@ -26,7 +26,7 @@ export interface ApiRequesterOptions {
   secret: string;
   timeoutMs: number;
   dispatcher: Dispatcher;
-  limiter: RequestLimiter;
+  limiter: RequestGate;
   retryPolicy: RetryPolicy;
   clock: Clock;
   log: Logger;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock/clock.js';
+import type { RequestGate } from './request-limiter.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
 /** How a client is built: where the API is, who we are, and how patient to be. */
@@ -17,6 +18,11 @@ export interface SensayClientOptions {
   userIdType?: string | null;
   secret: string;
   requestsPerMinute: number;
+  /**
+   * Where request permits come from when several hosts share `requestsPerMinute`. Default: this
+   * process's own sliding window of `requestsPerMinute`.
+   */
+  limiter?: RequestGate;
   /** Per API request, including reading the body. Default 95 s (the API gives up at 90 s). */
   timeoutMs?: number;
   /** Per signed-URL PUT: 50 MB over a slow uplink needs more than the API timeout. Default 10 min. */

@@ -34,7 +34,7 @@ export function openTransport(options: SensayClientOptions, baseUrl: URL, log: L
   const random = options.random ?? Math.random;
   const retryPolicy = retryPolicyOf(options);
   const userAgent = options.userAgent ?? defaultUserAgent;
-  const limiter = new RequestLimiter({ requestsPerMinute: options.requestsPerMinute, clock: options.clock });
+  const limiter = options.limiter ?? new RequestLimiter({ requestsPerMinute: options.requestsPerMinute, clock: options.clock });
   const serverClock = new ServerClockTracker();
   const requester = new ApiRequester({
     baseUrl,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { SensayApiError } from './errors.js';
 import { errorMessage } from './http-transport.js';
-import type { RequestLimiter } from './request-limiter.js';
+import type { RequestGate } from './request-limiter.js';
 import { parseStorageUrl } from './signed-upload.js';
 
 /**
@@ -18,7 +18,7 @@ export interface DownloadDeps {
   userAgent: string;
   timeoutMs: number;
   /** The client's request limiter: adoption reads count toward requestsPerMinute. */
-  limiter: RequestLimiter;
+  limiter: RequestGate;
 }
 
 export interface DownloadedDigest {

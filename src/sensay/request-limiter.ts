@@ -49,6 +49,14 @@ export class RequestWindow {
   }
 }
 
+/** What the API client needs of a limiter: this process's window, or one shared by every host. */
+export interface RequestGate {
+  /** Resolves when the caller may send one request. */
+  acquire(signal?: AbortSignal): Promise<void>;
+  /** The server asked us to wait (429 + Retry-After): no request of this client starts before `until`. */
+  holdUntil(until: number): void;
+}
+
 export interface RequestLimiterOptions {
   requestsPerMinute: number;
   clock: Clock;
@@ -56,7 +64,7 @@ export interface RequestLimiterOptions {
   windowMs?: number;
 }
 
-export class RequestLimiter {
+export class RequestLimiter implements RequestGate {
   readonly #window: RequestWindow;
   readonly #clock: Clock;
   /** No request starts before this time (a server's Retry-After on a throttled request). */

@@ -9,6 +9,25 @@ export interface PollContext {
   log: Logger;
   result: PollResult;
   signal: AbortSignal | undefined;
+  /** Whether this cycle handles the replica's documents (its poll lease), asked once per replica. */
+  polls(replicaUUID: string): Promise<boolean>;
+}
+
+/** `mayPoll` asked at most once per replica for one cycle; a store that cannot answer means "not now". */
+export function pollLeasesOf(deps: StatusPollerDeps, log: Logger): (replicaUUID: string) => Promise<boolean> {
+  const answers = new Map<string, Promise<boolean>>();
+  return (replicaUUID) => {
+    if (!deps.mayPoll) return Promise.resolve(true);
+    let answer = answers.get(replicaUUID);
+    if (!answer) {
+      answer = deps.mayPoll(replicaUUID).catch((err: unknown) => {
+        log.warn({ err, replicaUUID }, 'could not claim the poll lease; the replica is polled next cycle');
+        return false;
+      });
+      answers.set(replicaUUID, answer);
+    }
+    return answer;
+  };
 }
 
 export function countingApi(api: PollerApi, result: PollResult): PollerApi {

@@ -12,17 +12,19 @@ export async function finishInterrupted(ctx: PollContext): Promise<void> {
   // errored: the entry may still exist; delete it (a 404 is fine), then recreate or fail.
   for (const doc of await store.listDocuments({ states: ['errored'] })) {
     ctx.signal?.throwIfAborted();
+    if (!(await ctx.polls(doc.replicaUUID))) continue;
     await guarded(ctx, doc, () => finishErrored(ctx, doc));
   }
   // ready with a predecessor: the successor is READY, so the predecessor goes.
   for (const doc of await store.listDocuments({ states: ['ready'], hasPreviousEntry: true })) {
     ctx.signal?.throwIfAborted();
+    if (!(await ctx.polls(doc.replicaUUID))) continue;
     await guarded(ctx, doc, () => deletePredecessor(ctx, doc));
   }
   // failed as UNPROCESSABLE while still recording its entry: the delete did not happen yet.
   for (const doc of await store.listDocuments({ states: ['failed'] })) {
     const entryId = doc.entryId;
-    if (entryId === null || doc.lastError?.code !== UNPROCESSABLE_CODE) continue;
+    if (entryId === null || doc.lastError?.code !== UNPROCESSABLE_CODE || !(await ctx.polls(doc.replicaUUID))) continue;
     ctx.signal?.throwIfAborted();
     await guarded(ctx, doc, () => deleteFailedEntry(ctx, doc, entryId));
   }

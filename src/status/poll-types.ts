@@ -25,6 +25,11 @@ export interface StatusPollerDeps extends PollPolicy {
    * Sensay: yes → upload again, no → forget the document.
    */
   fileExists(doc: DocumentRecord): boolean | Promise<boolean>;
+  /**
+   * Whether this process polls the replica now (one host at a time polls a replica: the engine
+   * claims its poll lease). Asked once per replica per cycle. Default: every replica.
+   */
+  mayPoll?(replicaUUID: string): Promise<boolean>;
   /** Called once a document is READY (the engine drops its cached text). */
   onReady?(doc: DocumentRecord): Promise<void>;
   /** List page size. Default 100 (the API's maximum). */

@@ -2,7 +2,7 @@ import type { KnowledgeBaseEntry } from '../sensay/types.js';
 import type { DocumentRecord, LastError } from '../store/store.js';
 import { locateEntries } from './entry-locator.js';
 import { normaliseStatus, type NormalisedStatus } from './normalise-status.js';
-import { countingApi, guarded, type PollContext } from './poll-context.js';
+import { countingApi, guarded, pollLeasesOf, type PollContext } from './poll-context.js';
 import { finishInterrupted } from './poll-sweeps.js';
 import { emptyPollResult, type PollResult, type StatusPollerDeps } from './poll-types.js';
 import { settleErrored } from './settle-errored.js';
@@ -98,7 +98,7 @@ export function createStatusPoller(deps: StatusPollerDeps): StatusPoller {
   return {
     async pollOnce(options = {}) {
       const result = emptyPollResult();
-      const ctx: PollContext = { deps, api: countingApi(deps.api, result), log, result, signal: options.signal };
+      const ctx: PollContext = { deps, api: countingApi(deps.api, result), log, result, signal: options.signal, polls: pollLeasesOf(deps, log) };
       ctx.signal?.throwIfAborted();
       await finishInterrupted(ctx);
       const byReplica = new Map<string, DocumentRecord[]>();
@@ -109,6 +109,7 @@ export function createStatusPoller(deps: StatusPollerDeps): StatusPoller {
       }
       for (const [replicaUUID, docs] of byReplica) {
         ctx.signal?.throwIfAborted();
+        if (!(await ctx.polls(replicaUUID))) continue;
         await pollReplica(ctx, replicaUUID, docs);
       }
       log.debug({ ...result }, 'poll cycle done');

@@ -55,6 +55,8 @@ export interface ClaimUploadInput {
   /** Default: create, replace, recreate. */
   kinds?: readonly Extract<JobKind, 'create' | 'replace' | 'recreate'>[];
   replicaUUID?: string;
+  /** Only jobs of documents of these sources (the ones this host owns); absent: any source. */
+  sourceNames?: readonly string[];
 }
 
 /**

@@ -66,6 +66,8 @@ export interface ClaimFilter {
   replicaUUID?: string;
   /** Only this document's jobs (a delete job taking over its document's cut-short upload). */
   documentId?: number;
+  /** Only jobs of documents of these sources (the ones this host owns); absent: any source. */
+  sourceNames?: readonly string[];
 }
 
 /** Set when the job was running under another owner whose lease had expired (a crash). */

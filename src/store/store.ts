@@ -40,12 +40,27 @@ import type {
   JobRecord,
   ReleaseJobInput,
 } from './jobs.js';
+import type {
+  ClaimReplicaLeaseInput,
+  ClaimSourceInput,
+  HostRecord,
+  PermitGrant,
+  RegisterHostInput,
+  RenewSourceInput,
+  ReplicaLeaseClaim,
+  ReplicaLeaseRecord,
+  SourceClaim,
+  SourceLease,
+  SourceOwnerRecord,
+  TakePermitsInput,
+} from './hosts.js';
 import type { IntegrityCheckMode, IntegrityReport, PruneHistoryInput, PruneHistoryResult } from './maintenance.js';
 
 export type * from './budget.js';
 export type * from './documents.js';
 export type * from './events.js';
 export type * from './held-deletes.js';
+export type * from './hosts.js';
 export type * from './jobs.js';
 export type * from './json-value.js';
 export type * from './maintenance.js';
@@ -230,6 +245,29 @@ export interface Store extends AsyncDisposable {
   listSourceRoots(): Promise<SourceRootRecord[]>;
   /** Records (or replaces) the device a source root is on. */
   setSourceRoot(sourceName: string, device: string, now: number): Promise<void>;
+
+  // ── several hosts (issue 10 §2–4) ───────────────────────────────────────────
+  /** Records that a process of `hostName` runs; a name seen for the first time gets `newId`. */
+  registerHost(input: RegisterHostInput): Promise<HostRecord>;
+  /** By name. */
+  listHosts(): Promise<HostRecord[]>;
+  /**
+   * Claims (or renews) a source for a host, in one serialised transaction: see
+   * `decideSourceClaim` for who wins. A grant that changes the holder bumps the generation.
+   */
+  claimSource(input: ClaimSourceInput): Promise<SourceClaim>;
+  /** False (nothing changed) unless the lease's host and generation still hold the source. */
+  renewSourceLease(input: RenewSourceInput): Promise<boolean>;
+  /** Ends the lease now (a standby giving a source back); the registration stays. Fenced like renew. */
+  releaseSource(lease: SourceLease, now: number): Promise<boolean>;
+  /** By source name. */
+  listSourceOwners(): Promise<SourceOwnerRecord[]>;
+  /** Claims or renews a per-replica lease (one poller per replica). Another host takes it only once expired. */
+  claimReplicaLease(input: ClaimReplicaLeaseInput): Promise<ReplicaLeaseClaim>;
+  /** By replica, then role. */
+  listReplicaLeases(): Promise<ReplicaLeaseRecord[]>;
+  /** Takes up to `want` request permits from the window shared by every host (`decidePermits`). */
+  takeRequestPermits(input: TakePermitsInput): Promise<PermitGrant>;
 
   // ── events and meta ─────────────────────────────────────────────────────────
   appendEvent(input: AppendEventInput): Promise<EventRecord>;

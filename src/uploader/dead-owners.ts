@@ -39,3 +39,15 @@ export function isDeadOnThisHost(owner: string, self: ProcessIdentity, startTime
   if (them.bootId !== self.bootId || them.pidNamespace !== self.pidNamespace) return false;
   return startTimeOf(them.pid) !== them.startTime;
 }
+
+/**
+ * Pure: the owner provably still runs on this machine (same boot and pid namespace, that pid with
+ * that start time exists). A standby never takes a source from such a process even when its lease
+ * ran out (its renewals stalled: a store outage), since it may still be scanning and uploading.
+ */
+export function isAliveOnThisHost(owner: string, self: ProcessIdentity, startTimeOf: (pid: number) => string | null): boolean {
+  const them = ownerIdentity(owner);
+  if (!them || self.bootId === null || self.pidNamespace === null) return false;
+  if (them.bootId !== self.bootId || them.pidNamespace !== self.pidNamespace) return false;
+  return startTimeOf(them.pid) === them.startTime;
+}

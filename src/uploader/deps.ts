@@ -50,6 +50,11 @@ export interface UploaderDeps {
   budget: UploadBudget;
   /** Lease owner id (see `leaseOwnerId`). */
   owner: string;
+  /**
+   * The sources whose jobs this process may run now: the ones its host owns (issue 10: jobs run
+   * on the host that owns their source, the one that can read its files). Default: every source.
+   */
+  ownedSources?: () => readonly string[];
   /** Default 5 minutes. */
   leaseMs?: number;
   /** How long a released job waits before it is claimed again (file changed, source missing…). Default 60 s. */

@@ -60,9 +60,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
 
   async function claimNext(): Promise<Claimed | Nothing> {
     const now = deps.clock.now();
-    const entryJob = await deps.store.claimNextJob(deps.owner, now, leaseMs, { kinds: ENTRY_KINDS });
+    const owned = deps.ownedSources && { sourceNames: deps.ownedSources() };
+    const entryJob = await deps.store.claimNextJob(deps.owner, now, leaseMs, { kinds: ENTRY_KINDS, ...owned });
     if (entryJob) return { kind: 'entry', claim: entryJob };
-    const upload = await deps.store.claimUpload({ owner: deps.owner, now, leaseMs, ...deps.budget });
+    const upload = await deps.store.claimUpload({ owner: deps.owner, now, leaseMs, ...deps.budget, ...owned });
     if (upload.ok) return { kind: 'upload', claim: upload };
     if (upload.reason === 'NO_JOB') return { kind: 'none', stop: 'idle', wakeAt: upload.nextJobAt };
     return { kind: 'none', stop: upload.reason === 'BLOCKED' ? 'blocked' : 'budget', wakeAt: upload.retryAt };

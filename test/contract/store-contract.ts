@@ -7,6 +7,7 @@ import { documentContract } from './store-contract-documents.js';
 import { fencingContract } from './store-contract-fencing.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
 import { fileIdentityContract } from './store-contract-identity.js';
+import { hostsContract } from './store-contract-hosts.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
 import { updateContract } from './store-contract-updates.js';
@@ -49,6 +50,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     retentionContract(current);
     eventAndMetaContract(current);
     approvalContract(current);
+    hostsContract(current);
   });
 }
 

@@ -26,7 +26,7 @@ describe('config: the state key', () => {
 
   it('takes a string as the SQLite path (the shorthand), resolved against the config folder', () => {
     expect(parse(withState('var/state.db')).state).toEqual({ path: join(DIR, 'var/state.db'), retentionDays: 30 });
-    expect(parse(withState(':memory:')).state.path).toBe(':memory:');
+    expect(parse(withState(':memory:')).state).toMatchObject({ path: ':memory:' });
   });
 
   it('takes an object { path, retentionDays }', () => {
@@ -40,19 +40,43 @@ describe('config: the state key', () => {
   it('names the key and the rule when retentionDays or the shape is wrong', () => {
     expect(issuesOf(withState({ path: 's.db', retentionDays: 0 }))).toEqual(['state.retentionDays: expected an integer >= 1, got 0']);
     expect(issuesOf(withState({ path: 's.db', retentionDays: 1.5 }))).toEqual(['state.retentionDays: expected an integer >= 1, got 1.5']);
-    expect(issuesOf(withState(5))[0]).toMatch(/^state: expected a SQLite file path, or an object/);
+    expect(issuesOf(withState(5))[0]).toMatch(/^state: expected a SQLite file path, a postgres:\/\/ URL, or an object/);
     expect(issuesOf(withState({ path: 's.db', retentionDay: 3 }))).toEqual(['state.retentionDay: unknown key (did you mean "retentionDays"?)']);
   });
 
-  it('refuses PostgreSQL by name until it exists, without echoing the URL', () => {
+  it('takes a postgres:// URL (string or url) or a urlFile as PostgreSQL, with named sources', () => {
+    const named = (state: unknown) => ({ state, sources: [{ name: 'docs-a', path: 'docs', replicaUUID: UUID }] });
+    expect(parse(named('postgres://ingest@db.internal:5433/sensay')).state).toEqual({
+      kind: 'postgres',
+      url: 'postgres://ingest@db.internal:5433/sensay',
+      urlFile: null,
+      retentionDays: 30,
+    });
+    expect(parse(named({ url: 'postgresql://db/sensay', retentionDays: 7 })).state).toMatchObject({ kind: 'postgres', retentionDays: 7 });
+    expect(parse(named({ urlFile: 'secrets/pg-url' })).state).toEqual({
+      kind: 'postgres',
+      url: null,
+      urlFile: join(DIR, 'secrets/pg-url'),
+      retentionDays: 30,
+    });
+  });
+
+  it('refuses a password in the URL, naming state.url and where the password goes, without echoing it', () => {
     const url = 'postgres://ingest:hunter2@db.internal/sensay';
-    for (const state of [url, { url }, { urlFile: '/run/secrets/pg-url' }]) {
-      const issues = issuesOf(withState(state));
-      expect(issues.join('\n')).toMatch(/PostgreSQL state is not available yet \(issue 10\)/);
+    for (const state of [url, { url }]) {
+      const issues = issuesOf({ state, sources: [{ name: 'a', path: 'docs', replicaUUID: UUID }] });
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^state\.url: the URL holds a password.*state\.urlFile.*PGPASSWORD.*~\/\.pgpass/);
       expect(issues.join('\n')).not.toContain('hunter2');
     }
+  });
+
+  it('requires every source to be named with PostgreSQL, and one kind of state', () => {
+    expect(issuesOf(withState('postgres://db/sensay'))).toEqual([
+      expect.stringMatching(/^sources\[0\]\.name: required with a PostgreSQL state/),
+    ]);
     expect(issuesOf(withState({ path: 's.db', url: 'postgres://db/x' }))).toContain(
-      'state: give either "path" (SQLite) or "url"/"urlFile" (PostgreSQL), not both',
+      'state: give one of "path" (SQLite), "url" or "urlFile" (PostgreSQL), not several',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('loadConfig: defaults', () => {
       organizationSecretFile: null,
       timeoutSeconds: 95,
     });
-    expect(config.state.path).toBe(join(dir, '.sensay-ingest/state.db'));
+    expect(config.state).toMatchObject({ path: join(dir, '.sensay-ingest/state.db') });
     expect(config.limits).toEqual({
       uploadsPerHour: 10,
       requestsPerMinute: 100,
@@ -81,8 +81,10 @@ describe('loadConfig: defaults', () => {
         requireText: false,
         update: 'replace',
         allowEmpty: false,
+        standby: false,
       },
     ]);
+    expect(config.host).toEqual({ name: hostname(), sourceLeaseSeconds: 60 });
     expect(config.configPath).toBe(path);
     expect(config.configDir).toBe(dir);
   });
@@ -150,7 +152,7 @@ describe('loadConfig: paths', () => {
     });
     const dir = dirname(path);
     const config = loadConfig({ path, cwd: '/', env: {} });
-    expect(config.state.path).toBe(join(dir, 'var/state.db'));
+    expect(config.state).toMatchObject({ path: join(dir, 'var/state.db') });
     expect(config.api.organizationSecretFile).toBe(join(dir, 'secrets/org.secret'));
     expect(config.sources.map((s) => [s.name, s.path])).toEqual([
       ['shared-docs', resolve(dir, '../shared-docs')],
@@ -351,7 +353,7 @@ describe('shipped config files', () => {
       env: { SENSAY_API_URL: 'http://127.0.0.1:45678' },
     });
     expect(config.api.baseUrl).toBe('http://127.0.0.1:45678');
-    expect(config.state.path).toBe(join(repoRoot, '.sensay-ingest/demo/state.db'));
+    expect(config.state).toMatchObject({ path: join(repoRoot, '.sensay-ingest/demo/state.db') });
     expect(config.status.pollIntervalSeconds).toBe(1);
     expect(config.limits.recreateBackoffSeconds).toBe(1);
     expect(config.sources).toHaveLength(1);

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { systemClock } from '../../clock/clock.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openState, stateExists } from '../open-state.js';
 import type { ApproveDeletesResult, DocumentRecord } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode, type CliIo } from '../io.js';
@@ -34,16 +32,16 @@ export async function runApproveDeletesCommand(names: readonly string[], flags: 
     return ExitCode.USAGE;
   }
   const report: ApproveDeletesJson = { approved: [], refused: [], nothingHeld: [] };
-  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
+  if (!stateExists(config.state)) {
     report.nothingHeld.push(...names);
     present(report, Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state.path });
+  const { store, clock } = await openState(config.state, ctx.env);
   try {
     const targets = names.length > 0 ? [...new Set(names)] : (await store.listHeldDeletes()).map((held) => held.sourceName);
     const documents = await store.listDocuments();
-    for (const name of targets) record(report, name, await store.approveHeldDeletes(name, systemClock.now()), documents);
+    for (const name of targets) record(report, name, await store.approveHeldDeletes(name, clock.now()), documents);
     present(report, Boolean(flags.json), ctx.io);
     return report.refused.length > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;
   } finally {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
 import { openCommandContext, requireSecret } from '../command-context.js';
+import { stateLabel } from '../open-state.js';
 import { createApiClient } from '../api-client.js';
 import { AUTH_CODES, SensayApiError } from '../../sensay/errors.js';
 import { presentCheck, type CheckReport, type ReplicaCheck } from '../present/check-report.js';
@@ -35,7 +36,7 @@ export async function runCheck(flags: CheckFlags, ctx: CliContext): Promise<numb
     await client.close();
   }
 
-  const report: CheckReport = { apiUrl: config.api.baseUrl, state: config.state.path, sourceProblems, replicas: results };
+  const report: CheckReport = { apiUrl: config.api.baseUrl, state: stateLabel(config.state), sourceProblems, replicas: results };
   presentCheck(report, { json: Boolean(flags.json) }, ctx.io);
   return checkExitCode(report);
 }

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { systemClock } from '../../clock/clock.js';
 import { describeLastError } from '../../engine/document-totals.js';
 import { resolveDocumentPaths, retryFailed, type RetryReport } from '../../engine/retry-failed.js';
-import { openSqliteStore } from '../../store/index.js';
+import { openState, stateExists } from '../open-state.js';
 import type { DocumentRecord } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode, type CliIo } from '../io.js';
@@ -12,7 +10,8 @@ export type RetryFlags = { config?: string; json?: boolean };
 
 /** `retry --json`. */
 export interface RetryJson {
-  requeued: { source: string; path: string; kind: 'create' | 'replace'; attemptsBefore: number; lastError: string }[];
+  /** `host`: the host that holds the document's source, which uploads it (null: no host claimed it yet). */
+  requeued: { source: string; path: string; host: string | null; kind: 'create' | 'replace'; attemptsBefore: number; lastError: string }[];
   notFailed: { source: string; path: string; state: string }[];
   refused: { source: string; path: string; detail: string }[];
   resumed: { replicaUUID: string; reason: string }[];
@@ -28,14 +27,14 @@ const NEXT_STEP = 'retry uploads nothing itself: the next `sync` (or a running `
  */
 export async function runRetryCommand(paths: readonly string[], flags: RetryFlags, ctx: CliContext): Promise<number> {
   const config = loadCommandConfig(flags.config, ctx);
-  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
+  if (!stateExists(config.state)) {
     // No state file yet: nothing has ever failed, so any named path is unknown.
     const first = paths[0];
     if (first !== undefined) return unknownPath(first, ctx.io);
-    present(emptyReport(), Boolean(flags.json), ctx.io);
+    present(emptyReport(), new Map(), Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state.path });
+  const { store, clock } = await openState(config.state, ctx.env);
   try {
     let named: DocumentRecord[] | undefined;
     if (paths.length > 0) {
@@ -47,8 +46,9 @@ export async function runRetryCommand(paths: readonly string[], flags: RetryFlag
       }
       named = [...new Map(resolved.flatMap((r) => (r.ok ? [[r.document.id, r.document] as const] : []))).values()];
     }
-    const report = await retryFailed({ store, clock: systemClock }, named);
-    present(report, Boolean(flags.json), ctx.io);
+    const report = await retryFailed({ store, clock }, named);
+    const holders = new Map((await store.listSourceOwners()).map((o) => [o.sourceName, o.hostName]));
+    present(report, holders, Boolean(flags.json), ctx.io);
     return ExitCode.OK;
   } finally {
     await store.close();
@@ -64,11 +64,12 @@ function emptyReport(): RetryReport {
   return { requeued: [], notFailed: [], refused: [], resumed: [] };
 }
 
-export function retryJson(report: RetryReport): RetryJson {
+export function retryJson(report: RetryReport, holders: ReadonlyMap<string, string> = new Map()): RetryJson {
   return {
     requeued: report.requeued.map((r) => ({
       source: r.document.sourceName,
       path: r.document.relPath,
+      host: holders.get(r.document.sourceName) ?? null,
       kind: r.kind,
       attemptsBefore: r.attemptsBefore,
       lastError: describeLastError(r.lastError),
@@ -80,15 +81,16 @@ export function retryJson(report: RetryReport): RetryJson {
   };
 }
 
-function present(report: RetryReport, json: boolean, io: CliIo): void {
-  const out = retryJson(report);
+function present(report: RetryReport, holders: ReadonlyMap<string, string>, json: boolean, io: CliIo): void {
+  const out = retryJson(report, holders);
   if (json) {
     io.out(JSON.stringify(out, null, 2));
     return;
   }
   for (const r of out.requeued) {
     const tries = `${r.attemptsBefore} attempt${r.attemptsBefore === 1 ? '' : 's'}`;
-    io.out(`re-queued  ${r.path} (${r.kind}; attempts reset from ${tries}; last error: ${r.lastError})`);
+    const by = r.host === null ? '' : `; uploaded by host ${r.host}`;
+    io.out(`re-queued  ${r.path} (${r.kind}; attempts reset from ${tries}; last error: ${r.lastError}${by})`);
   }
   for (const n of out.notFailed) {
     const why = n.state === 'rejected' ? ' — a rejected file is examined again when it changes' : '';

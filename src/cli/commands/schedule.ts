@@ -35,7 +35,7 @@ export async function runScheduleCommand(flags: ScheduleFlags, ctx: CliContext):
   const { config, secret: maybeSecret, log } = openCommandContext(flags, ctx);
   const secret = requireSecret(maybeSecret);
   const json = Boolean(flags.json);
-  const { engine, store } = await openEngine(config, secret, log);
+  const { engine, store } = await openEngine(config, secret, log, { env: ctx.env });
   try {
     const nextRuns = parsed.schedule.nextRuns(systemClock.now(), SHOWN_NEXT_RUNS).map((at) => new Date(at).toISOString());
     emit(ctx.io, json, { event: 'schedule', cron: flags.cron, nextRuns }, () =>

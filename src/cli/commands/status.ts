@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { systemClock } from '../../clock/clock.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from '../../engine/budget-scope.js';
 import { documentTotals } from '../../engine/document-totals.js';
 import { summariseState, type EngineSummary } from '../../engine/engine-summary.js';
-import { DOCUMENT_STATES, openSqliteStore } from '../../store/index.js';
+import { DOCUMENT_STATES } from '../../store/index.js';
+import { openState, stateExists, stateLabel } from '../open-state.js';
 import { replicasWithoutInPlace, type InPlaceRefusal } from '../../uploader/in-place-support.js';
 import type { DocumentRecord, DocumentState } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
@@ -12,7 +12,8 @@ import type { CliContext } from '../main.js';
 import { iso, unadoptedJson } from '../present/sync-report.js';
 import { listUnadopted } from '../../uploader/unadopted.js';
 import { heldDeletesJson } from '../present/held-report.js';
-import { presentStatus, type StatusDocument, type StatusJson } from '../present/status-report.js';
+import { organisationJson, presentStatus, type StatusDocument, type StatusJson } from '../present/status-report.js';
+import { organisationView } from '../../hosts/host-view.js';
 
 type StatusFlags = { config?: string; json?: boolean };
 
@@ -24,11 +25,11 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
   const config = loadCommandConfig(flags.config, ctx);
   const budget = { scope: budgetScope(config.api.baseUrl), limit: config.limits.uploadsPerHour, windowMs: UPLOAD_WINDOW_MS };
   const now = systemClock.now();
-  if (config.state.path === ':memory:' || !existsSync(config.state.path)) {
-    presentStatus(emptyStatus(config.state.path, budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
+  if (!stateExists(config.state)) {
+    presentStatus(emptyStatus(stateLabel(config.state), budget.limit, now), { json: Boolean(flags.json) }, ctx.io);
     return ExitCode.OK;
   }
-  const store = await openSqliteStore({ path: config.state.path });
+  const { store } = await openState(config.state, ctx.env);
   try {
     const summary = await summariseState(store, budget, now);
     const rows = await store.listDocuments();
@@ -36,8 +37,9 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
     const held = heldDeletesJson(await store.listHeldDeletes(), await store.listDeleteApprovals(), rows);
     const unadopted = unadoptedJson(await listUnadopted(store, config.sources.map((source) => source.replicaUUID)));
     const refused = await replicasWithoutInPlace(store, config.sources.filter((s) => s.mode === 'text').map((s) => s.replicaUUID));
+    const organisation = organisationJson(organisationView(rows, await store.listSourceOwners(), await store.listHosts(), now));
     presentStatus(
-      { ...statusJson(config.state.path, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held },
+      { ...statusJson(stateLabel(config.state), summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held, ...organisation },
       { json: Boolean(flags.json) },
       ctx.io,
     );
@@ -51,7 +53,7 @@ function inPlaceRows(refused: ReadonlyMap<string, InPlaceRefusal>): StatusJson['
   return [...refused].map(([replicaUUID, r]) => ({ replicaUUID, since: new Date(r.at).toISOString(), status: r.status, code: r.code, message: r.message }));
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes'> {
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes' | 'bySource' | 'hosts'> {
   const b = summary.budget;
   return {
     state,
@@ -99,5 +101,7 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     documents: [],
     unadopted: [],
     heldDeletes: [],
+    bySource: [],
+    hosts: [],
   };
 }

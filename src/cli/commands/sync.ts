@@ -42,11 +42,11 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
   if (flags.dryRun) return dryRun(config, log, flags, ctx, maybeSecret);
   const secret = requireSecret(maybeSecret);
 
-  const { engine, store } = await openEngine(config, secret, log);
+  const { engine, store, clock } = await openEngine(config, secret, log, { env: ctx.env });
   const lines = terminalViews({ stdoutIsTTY: ctx.io.isTTY, ...flags }).documentLines;
-  const follower = lines ? await followDocuments(ctx.io, () => store.listDocuments(), systemClock) : NOT_FOLLOWING;
+  const follower = lines ? await followDocuments(ctx.io, () => store.listDocuments(), clock) : NOT_FOLLOWING;
   try {
-    const result = await runSync(engine, systemClock, {
+    const result = await runSync(engine, clock, {
       wait: Boolean(flags.wait),
       pollIntervalMs: config.status.pollIntervalSeconds * 1000,
       ...(maxWaitMs !== undefined && { maxWaitMs }),
@@ -66,6 +66,10 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
 async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext, secret: Secret | undefined): Promise<number> {
   // A dry run never creates, migrates or writes the state file: it plans on a private in-memory
   // copy (none yet: every file is simply new).
+  if (config.state.kind === 'postgres') {
+    ctx.io.err('sync --dry-run: not available with a PostgreSQL state yet (it plans on a private copy of a SQLite file); run `sensay-ingest status` to see the state');
+    return ExitCode.USAGE;
+  }
   const store = config.state.path === ':memory:' ? null : openSqliteSnapshot({ path: config.state.path, log });
   const pool = createExtractorPool({ ...poolOptionsFromConfig(config), log });
   try {

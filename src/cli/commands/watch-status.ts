@@ -58,6 +58,7 @@ function startOn(deps: StatusDeps, port: number): Promise<StatusServer> {
     log: deps.log,
     startedAt: deps.startedAt,
     summary: () => deps.engine.summary(),
+    organisation: () => deps.engine.organisation(),
     metrics: deps.metrics,
     health: {
       loop: () => deps.heartbeat.vitals(),

@@ -10,7 +10,7 @@ import type { Engine } from '../../engine/create-engine.js';
 import type { SensayClient } from '../../sensay/client.js';
 import type { SensayApiError } from '../../sensay/errors.js';
 import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
-import type { SqliteStore } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { watchApprovals } from '../approval-watch.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
 import { openCommandContext, requireSecret } from '../command-context.js';
@@ -47,7 +47,7 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
   // Process metrics sample the event loop continuously: only worth it when someone can scrape them.
   const metrics = createDaemonMetrics({ processMetrics: config.daemon.port !== 0 });
   const reachability = createApiReachability(systemClock);
-  const { engine, store } = await openEngine(config, secret, log, { wrapApi: apiTap(metrics, reachability) });
+  const { engine, store, clock } = await openEngine(config, secret, log, { wrapApi: apiTap(metrics, reachability), env: ctx.env });
   let watcher: SourceWatcher | undefined;
   let server: StatusServer | undefined;
   try {
@@ -65,15 +65,17 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
     await lifecycle?.baseline().catch(() => undefined);
     const daemon = createDaemon({
       engine,
-      clock: systemClock,
+      clock,
       log,
       options: { pollIntervalMs: config.status.pollIntervalSeconds * 1000, rescanIntervalMs: config.daemon.rescanMinutes * 60_000 },
       observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle),
     });
     watcher.on('change', (event) => daemon.notify(event));
+    // A source taken over (or given back) changes what the next pass scans: scan now.
+    engine.host.onChange(() => daemon.notify());
     watcher.on('error', () => undefined);
     const loopDone = new AbortController();
-    const approvalDeps = { store, clock: systemClock, notify: () => daemon.notify(), onError: (err: unknown) => log.warn({ err }, 'could not read delete approvals') };
+    const approvalDeps = { store, clock, notify: () => daemon.notify(), onError: (err: unknown) => log.warn({ err }, 'could not read delete approvals') };
     const approvals = watchApprovals(approvalDeps, AbortSignal.any([stop, loopDone.signal]));
     const exit = await untilStoppedOrGrace(daemon.run(stop), stop);
     loopDone.abort();
@@ -155,7 +157,7 @@ async function untilStoppedOrGrace(done: Promise<DaemonExit>, stop: AbortSignal)
 }
 
 /** Closes the pool, client and store; a connection that will not let go is left to process exit. */
-async function closeWithin(store: SqliteStore, engine: Engine, log: Logger): Promise<void> {
+async function closeWithin(store: Store, engine: Engine, log: Logger): Promise<void> {
   const cancel = new AbortController();
   const timedOut = systemClock.sleep(CLOSE_GRACE_MS, cancel.signal).then(() => true, () => false);
   const late = await Promise.race([engine.close().then(() => false), timedOut]);

@@ -1,5 +1,6 @@
 import type { DocumentState, LastError } from '../../store/store.js';
 import type { DocumentTotals } from '../../engine/document-totals.js';
+import type { OrganisationView } from '../../hosts/host-view.js';
 import type { CliIo } from '../io.js';
 import { presentUnadopted, type UnadoptedJson } from './sync-report.js';
 import { presentHeldDeletes, type HeldDeletesJson } from './held-report.js';
@@ -34,6 +35,44 @@ export interface StatusJson {
   unadopted: UnadoptedJson[];
   /** Deletes the valve held back, per source, with the reason (issue 9 §5). */
   heldDeletes: HeldDeletesJson[];
+  /** Every host's documents by source, and the host that holds each source (issue 10 §6). */
+  bySource: SourceJson[];
+  /** The hosts that ran on this state, with the sources each holds now. */
+  hosts: HostJson[];
+}
+
+export interface SourceJson {
+  source: string;
+  host: string | null;
+  homeHost: string | null;
+  asStandby: boolean;
+  live: boolean;
+  documents: Record<DocumentState, number>;
+}
+
+export interface HostJson {
+  name: string;
+  id: string;
+  lastSeenAt: string;
+  sources: string[];
+}
+
+/** The organisation view as JSON (times as ISO strings). */
+export function organisationJson(view: OrganisationView): Pick<StatusJson, 'bySource' | 'hosts'> {
+  return {
+    bySource: view.bySource.map((s) => ({ ...s, documents: { ...s.documents } })),
+    hosts: view.hosts.map((h) => ({ name: h.name, id: h.id, lastSeenAt: new Date(h.lastSeenAt).toISOString(), sources: h.sources })),
+  };
+}
+
+/** One line per source: who holds it and how its documents stand. */
+export function presentSources(bySource: readonly SourceJson[], io: CliIo): void {
+  if (bySource.length === 0 || (bySource.length === 1 && bySource[0]?.host === null)) return;
+  for (const s of bySource) {
+    const d = s.documents;
+    const holder = s.host === null ? 'no host' : `host ${s.host}${s.asStandby ? ` (standby for ${s.homeHost ?? 'its home host'})` : ''}${s.live ? '' : ' (not running)'}`;
+    io.out(`source     ${s.source}: ${holder} · ready ${d.ready} · processing ${d.processing} · queued ${d.queued} · failed ${d.failed}`);
+  }
 }
 
 export function presentStatus(report: StatusJson, options: { json: boolean }, io: CliIo): void {
@@ -61,6 +100,7 @@ export function presentStatus(report: StatusJson, options: { json: boolean }, io
     const answer = r.status === null ? r.code : `HTTP ${r.status} ${r.code}`;
     io.out(`in-place   replica ${r.replicaUUID} refused PATCH rawText (${answer}, ${r.since}): changed documents are replaced instead`);
   }
+  presentSources(report.bySource, io);
   const q = report.queue;
   io.out(q.uploads === 0 ? 'queue      empty' : `queue      ${q.uploads} upload${q.uploads === 1 ? '' : 's'}; next at ${q.nextUploadAt}, all started by ${q.lastSlotAt}`);
   presentHeldDeletes(report.heldDeletes, io);

@@ -2,7 +2,7 @@ import type { AdoptEntryInput, TransitionResult } from '../documents.js';
 import { UPLOAD_JOB_KINDS } from '../jobs.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, openJobsOf } from './job-table.js';
-import { entryMismatch, entryRemains, isOneOf, notFound, wrongState } from './refusals.js';
+import { entryMismatch, entryRemains, isOneOf, notFound, wrongState } from '../refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /**

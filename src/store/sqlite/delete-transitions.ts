@@ -1,7 +1,7 @@
 import type { MarkGoneOptions, TransitionResult } from '../documents.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, enqueueJobRow, openJobsOf, unsettledUploadOf } from './job-table.js';
-import { createUnsettled, entryRemains, notFound } from './refusals.js';
+import { createUnsettled, entryRemains, notFound } from '../refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** The local file is gone: delete its entries (onDelete "delete") or keep them ("keep"). */

@@ -4,59 +4,16 @@ import {
   type DocumentFilter,
   type DocumentRecord,
   type DocumentState,
-  type LastError,
   type ScannedFile,
   type UpsertScannedResult,
 } from '../documents.js';
+import { changedFields, DOCUMENT_COLUMNS, encodeField, type DocumentPatch } from '../document-patch.js';
 import type { JsonObject } from '../json-value.js';
+
+export type { DocumentPatch } from '../document-patch.js';
 import { appendEventRow } from './event-log.js';
-import { toDocument, type DocumentRow } from './rows.js';
+import { toDocument, type DocumentRow } from '../rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
-
-/** The fields a transition may change, in the port's vocabulary. */
-export interface DocumentPatch {
-  relPath?: string;
-  state?: DocumentState;
-  kind?: string | null;
-  size?: number;
-  mtimeMs?: number;
-  sha256?: string | null;
-  textHash?: string | null;
-  entryId?: number | null;
-  previousEntryId?: number | null;
-  attempts?: number;
-  lastError?: LastError | null;
-  rejectReason?: string | null;
-  rejectDetail?: string | null;
-  duplicateOf?: number | null;
-  warnings?: string[];
-  nextAttemptAt?: number | null;
-  dev?: number | null;
-  ino?: number | null;
-}
-
-const COLUMNS: Record<keyof DocumentPatch, string> = {
-  relPath: 'rel_path',
-  state: 'state',
-  kind: 'kind',
-  size: 'size',
-  mtimeMs: 'mtime_ms',
-  sha256: 'sha256',
-  textHash: 'text_hash',
-  entryId: 'entry_id',
-  previousEntryId: 'previous_entry_id',
-  attempts: 'attempts',
-  lastError: 'last_error',
-  rejectReason: 'reject_reason',
-  rejectDetail: 'reject_detail',
-  duplicateOf: 'duplicate_of',
-  warnings: 'warnings',
-  nextAttemptAt: 'next_attempt_at',
-  dev: 'dev',
-  ino: 'ino',
-};
-
-const JSON_FIELDS = new Set<keyof DocumentPatch>(['lastError', 'warnings']);
 
 export function loadDocument(sql: SqlRunner, id: number): DocumentRecord | null {
   const row = sql.get<DocumentRow>('SELECT * FROM documents WHERE id = ?', id);
@@ -159,12 +116,10 @@ export function patchDocument(
   now: number,
   event: { type: string; detail?: JsonObject } | null,
 ): DocumentRecord {
-  const changed = (Object.keys(patch) as (keyof DocumentPatch)[]).filter(
-    (field) => patch[field] !== undefined && encode(field, patch[field]) !== encode(field, document[field]),
-  );
+  const changed = changedFields(document, patch);
   if (changed.length === 0) return document;
-  const assignments = changed.map((field) => `${COLUMNS[field]} = ?`);
-  const values = changed.map((field) => encode(field, patch[field]));
+  const assignments = changed.map((field) => `${DOCUMENT_COLUMNS[field]} = ?`);
+  const values = changed.map((field) => encodeField(field, patch[field]));
   if (changed.includes('state')) {
     assignments.push('state_since = ?');
     values.push(now);
@@ -195,9 +150,4 @@ export function appendDocumentEvent(
 
 export function deleteDocumentRow(sql: SqlRunner, id: number): void {
   sql.run('DELETE FROM documents WHERE id = ?', id);
-}
-
-function encode(field: keyof DocumentPatch, value: unknown): unknown {
-  if (JSON_FIELDS.has(field)) return value === null || value === undefined ? null : JSON.stringify(value);
-  return value;
 }

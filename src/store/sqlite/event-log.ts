@@ -1,6 +1,6 @@
 import type { EventFilter, EventRecord } from '../events.js';
 import type { JsonObject } from '../json-value.js';
-import { toEvent, type EventRow } from './rows.js';
+import { toEvent, type EventRow } from '../rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
 
 export interface EventRowInput {

@@ -14,6 +14,7 @@ export function claimNext(sql: SqlRunner, owner: string, now: number, leaseMs: n
     kinds: filter.kinds ?? JOB_KINDS,
     replicaUUID: filter.replicaUUID,
     documentId: filter.documentId,
+    sourceNames: filter.sourceNames,
     skipPausedReplicas: false,
   });
   if (!job) return null;
@@ -45,6 +46,7 @@ export function claimUpload(sql: SqlRunner, input: ClaimUploadInput): UploadClai
     now: input.now,
     kinds: input.kinds ?? UPLOAD_JOB_KINDS,
     replicaUUID: input.replicaUUID,
+    sourceNames: input.sourceNames,
     skipPausedReplicas: true,
   };
   const candidate = nextEligibleJob(sql, query);

@@ -2,7 +2,7 @@ import { UPLOAD_JOB_KINDS, type ReleaseJobInput } from '../jobs.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { loadJob, updateOwnedJob } from './job-table.js';
 import type { SqlRunner } from './sql-runner.js';
-import { errorDetail } from './upload-transitions.js';
+import { errorDetail } from '../document-patch.js';
 
 /**
  * Puts a job back in the queue. For an upload job the document leaves `uploading` with it, so

@@ -1,7 +1,7 @@
 import type { LastError } from '../documents.js';
 import { invalidArgument } from '../errors.js';
 import { UPLOAD_JOB_KINDS, type EnqueueJobInput, type EnqueueJobResult, type JobFilter, type JobKind, type JobLease, type JobRecord, type JobState } from '../jobs.js';
-import { jsonOrNull, toJob, type JobRow } from './rows.js';
+import { jsonOrNull, toJob, type JobRow } from '../rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
 
 export function loadJob(sql: SqlRunner, id: number): JobRecord | null {
@@ -44,6 +44,8 @@ interface EligibleQuery {
   kinds: readonly JobKind[];
   replicaUUID: string | undefined;
   documentId?: number | undefined;
+  /** Only documents of these sources (the host's own); undefined: any. */
+  sourceNames?: readonly string[] | undefined;
   skipPausedReplicas: boolean;
 }
 
@@ -54,7 +56,7 @@ interface EligibleQuery {
  * read in that order straight off an index, so the first match ends the search.
  */
 export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord | null {
-  if (query.kinds.length === 0) return null;
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
   const { clauses, params } = scopeClauses(query);
   const first = (state: 'queued' | 'running', due: string): JobRecord | null => {
     const row = sql.get<JobRow>(
@@ -81,7 +83,7 @@ function comesFirst(expired: JobRecord, queued: JobRecord): boolean {
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */
 export function nextJobTime(sql: SqlRunner, query: EligibleQuery): number | null {
-  if (query.kinds.length === 0) return null;
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
   const { clauses, params } = scopeClauses({ ...query, skipPausedReplicas: false });
   const due = "CASE WHEN j.state = 'queued' THEN j.not_before ELSE j.lease_until END";
   if (!query.skipPausedReplicas) {
@@ -115,6 +117,10 @@ function scopeClauses(query: EligibleQuery): { clauses: string; params: unknown[
   if (query.documentId !== undefined) {
     clauses.push('AND j.document_id = ?');
     params.push(query.documentId);
+  }
+  if (query.sourceNames !== undefined) {
+    clauses.push(`AND d.source_name IN (${placeholders(query.sourceNames.length)})`);
+    params.push(...query.sourceNames);
   }
   if (query.skipPausedReplicas) {
     clauses.push(

@@ -1,5 +1,4 @@
 import type {
-  DocumentRecord,
   FileVersion,
   QueuedResult,
   QueueUploadInput,
@@ -10,25 +9,13 @@ import type {
 } from '../documents.js';
 import { invalidArgument } from '../errors.js';
 import { VERSION_JOB_KINDS } from '../jobs.js';
-import { deleteDocumentRow, documentByPath, loadDocument, patchDocument, type DocumentPatch } from './document-table.js';
+import { holdsVersion, versionPatch, type DocumentPatch } from '../document-patch.js';
+import { deleteDocumentRow, documentByPath, loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, enqueueJobRow, openJobsOf } from './job-table.js';
-import { entryRemains, isOneOf, notFound, wrongState } from './refusals.js';
+import { entryRemains, isOneOf, notFound, wrongState } from '../refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Transitions that record what a scan and an extraction found, and what the planner decided. */
-
-function versionPatch(version: FileVersion): DocumentPatch {
-  return {
-    size: version.size,
-    mtimeMs: version.mtimeMs,
-    kind: version.kind,
-    sha256: version.sha256,
-    textHash: version.textHash,
-    warnings: [...version.warnings],
-    ...(version.dev !== undefined ? { dev: version.dev } : {}),
-    ...(version.ino !== undefined ? { ino: version.ino } : {}),
-  };
-}
 
 /** A version that will not be uploaded must not leave an upload job waiting in the queue. */
 function cancelQueuedUploads(sql: SqlRunner, documentId: number, now: number): void {
@@ -142,18 +129,6 @@ export function queueUpload(sql: SqlRunner, input: QueueUploadInput): QueuedResu
   };
   const detail = { kind: input.kind, jobId: job.id };
   return { ok: true, document: patchDocument(sql, document, patch, input.now, { type: 'queued', detail }), job };
-}
-
-/** States in which a document's recorded version is already on its way to (or in) Sensay. */
-const VERSION_TAKEN_STATES = ['queued', 'processing', 'ready', 'duplicate'] as const;
-
-function holdsVersion(document: DocumentRecord, version: FileVersion): boolean {
-  return (
-    isOneOf(document.state, VERSION_TAKEN_STATES) &&
-    document.sha256 !== null &&
-    document.sha256 === version.sha256 &&
-    document.textHash === version.textHash
-  );
 }
 
 export function renameDocument(sql: SqlRunner, input: RenameInput): RenameResult {

@@ -43,12 +43,27 @@ import type {
   JobRecord,
   ReleaseJobInput,
 } from '../jobs.js';
+import type {
+  ClaimReplicaLeaseInput,
+  ClaimSourceInput,
+  HostRecord,
+  PermitGrant,
+  RegisterHostInput,
+  RenewSourceInput,
+  ReplicaLeaseClaim,
+  ReplicaLeaseRecord,
+  SourceClaim,
+  SourceLease,
+  SourceOwnerRecord,
+  TakePermitsInput,
+} from '../hosts.js';
 import type { IntegrityCheckMode, IntegrityReport, PruneHistoryInput, PruneHistoryResult } from '../maintenance.js';
 import type { Store } from '../store.js';
 import * as ledger from './budget-ledger.js';
 import * as deletes from './delete-transitions.js';
 import * as table from './document-table.js';
 import * as holds from './held-deletes-table.js';
+import * as hosts from './host-leases.js';
 import { appendEventRow, listEventRows } from './event-log.js';
 import { pruneHistoryRows } from './history-pruning.js';
 import { checkIntegrity } from './integrity-check.js';
@@ -276,6 +291,44 @@ export class SqliteStore implements Store {
   }
   setSourceRoot(sourceName: string, device: string, now: number): Promise<void> {
     return this.#write((sql) => holds.setRoot(sql, sourceName, device, now));
+  }
+
+  // several hosts
+  registerHost(input: RegisterHostInput): Promise<HostRecord> {
+    return this.#write((sql) => hosts.registerHost(sql, input));
+  }
+  listHosts(): Promise<HostRecord[]> {
+    return this.#read((sql) => hosts.listHosts(sql));
+  }
+  claimSource(input: ClaimSourceInput): Promise<SourceClaim> {
+    return this.#write((sql) => {
+      validateLease(input.owner, input.leaseMs);
+      return hosts.claimSource(sql, input);
+    });
+  }
+  renewSourceLease(input: RenewSourceInput): Promise<boolean> {
+    return this.#write((sql) => {
+      validateLease(input.owner, input.leaseMs);
+      return hosts.renewSource(sql, input);
+    });
+  }
+  releaseSource(lease: SourceLease, now: number): Promise<boolean> {
+    return this.#write((sql) => hosts.releaseSource(sql, lease, now));
+  }
+  listSourceOwners(): Promise<SourceOwnerRecord[]> {
+    return this.#read((sql) => hosts.listSourceOwners(sql));
+  }
+  claimReplicaLease(input: ClaimReplicaLeaseInput): Promise<ReplicaLeaseClaim> {
+    return this.#write((sql) => {
+      validateLease(input.owner, input.leaseMs);
+      return hosts.claimReplicaLease(sql, input);
+    });
+  }
+  listReplicaLeases(): Promise<ReplicaLeaseRecord[]> {
+    return this.#read((sql) => hosts.listReplicaLeases(sql));
+  }
+  takeRequestPermits(input: TakePermitsInput): Promise<PermitGrant> {
+    return this.#write((sql) => hosts.takeRequestPermits(sql, input));
   }
 
   // events and meta

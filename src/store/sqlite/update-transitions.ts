@@ -2,9 +2,9 @@ import type { LastError, QueuedResult, TransitionResult } from '../documents.js'
 import { VERSION_JOB_KINDS, type JobLease } from '../jobs.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, enqueueJobRow, leaseHolds, loadJob, openJobsOf } from './job-table.js';
-import { isOneOf, leaseLost, notFound, wrongState } from './refusals.js';
+import { isOneOf, leaseLost, notFound, wrongState } from '../refusals.js';
 import type { SqlRunner } from './sql-runner.js';
-import { errorDetail } from './upload-transitions.js';
+import { errorDetail } from '../document-patch.js';
 
 /** Transitions of an in-place update (PATCH rawText of a text entry; no upload slot). */
 

@@ -7,23 +7,13 @@ import type {
   TransitionResult,
 } from '../documents.js';
 import { VERSION_JOB_KINDS, type JobLease } from '../jobs.js';
-import type { JsonObject } from '../json-value.js';
+import { errorDetail } from '../document-patch.js';
 import { loadDocument, patchDocument } from './document-table.js';
 import { closeJobs, enqueueJobRow, leaseHolds, openJobsOf, unsettledUploadOf } from './job-table.js';
-import { createUnsettled, entryMismatch, entryRemains, isOneOf, leaseLost, notFound, wrongState, type Refused } from './refusals.js';
+import { createUnsettled, entryMismatch, entryRemains, isOneOf, leaseLost, notFound, wrongState, type Refused } from '../refusals.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Transitions of the upload protocol (DESIGN §6) and the status poller (DESIGN §4). */
-
-export function errorDetail(error: LastError): JsonObject {
-  const detail: JsonObject = { message: error.message };
-  if (error.code !== undefined) detail.code = error.code;
-  if (error.status !== undefined) detail.status = error.status;
-  if (error.requestId !== undefined) detail.requestId = error.requestId;
-  if (error.fingerprint !== undefined) detail.fingerprint = error.fingerprint;
-  if (error.step !== undefined) detail.step = error.step;
-  return detail;
-}
 
 /** Fencing inside a document transition: refused when the caller's lease no longer holds its job. */
 function fenced(sql: SqlRunner, document: DocumentRecord | null, lease: JobLease | undefined): Refused | null {

@@ -1,4 +1,4 @@
-import type { DocumentRecord, DocumentState, TransitionRefusal } from '../documents.js';
+import type { DocumentRecord, DocumentState, TransitionRefusal } from './documents.js';
 
 export interface Refused {
   ok: false;

@@ -1,7 +1,7 @@
-import type { DocumentRecord, DocumentState, LastError } from '../documents.js';
-import type { EventRecord } from '../events.js';
-import type { JobKind, JobRecord, JobState } from '../jobs.js';
-import type { JsonObject, JsonValue } from '../json-value.js';
+import type { DocumentRecord, DocumentState, LastError } from './documents.js';
+import type { EventRecord } from './events.js';
+import type { JobKind, JobRecord, JobState } from './jobs.js';
+import type { JsonObject, JsonValue } from './json-value.js';
 
 /** Column-for-column shapes of the tables, and their mapping to the port's records. */
 

@@ -1,0 +1,65 @@
+import type { ClaimUploadInput, UploadClaim } from '../budget.js';
+import { validateWindow } from '../budget-window.js';
+import { JOB_KINDS, UPLOAD_JOB_KINDS, type ClaimFilter, type JobClaim, type JobRecord } from '../jobs.js';
+import { acquireSlot, lockBudgetScope } from './budget-ledger.js';
+import { appendDocumentEvent, loadDocument, patchDocument } from './document-table.js';
+import { nextEligibleJob, nextJobTime } from './job-eligibility.js';
+import { leaseJob } from './job-table.js';
+import type { PgRunner } from './pg-runner.js';
+
+/** Both run inside one transaction; see the port for their contracts. */
+
+export async function claimNext(sql: PgRunner, owner: string, now: number, leaseMs: number, filter: ClaimFilter = {}): Promise<JobClaim | null> {
+  const job = await nextEligibleJob(sql, { now, kinds: filter.kinds ?? JOB_KINDS, replicaUUID: filter.replicaUUID, sourceNames: filter.sourceNames, documentId: filter.documentId, skipPausedReplicas: false });
+  if (!job) return null;
+  return takeLease(sql, job, owner, now, leaseMs);
+}
+
+async function takeLease(sql: PgRunner, candidate: JobRecord, owner: string, now: number, leaseMs: number): Promise<JobClaim> {
+  const recovered =
+    candidate.state === 'running' ? { previousOwner: candidate.owner ?? '', leaseExpiredAt: candidate.leaseUntil ?? now } : null;
+  const job = await leaseJob(sql, candidate.id, owner, now, leaseMs);
+  const document = await loadDocument(sql, job.documentId);
+  if (!document) throw new Error(`document ${job.documentId} of job ${job.id} vanished inside its transaction`);
+  if (recovered) {
+    await appendDocumentEvent(sql, document, now, 'lease-recovered', {
+      jobId: job.id,
+      kind: job.kind,
+      previousOwner: recovered.previousOwner,
+      owner,
+    });
+  }
+  return { job, document, recovered };
+}
+
+/**
+ * Claim, slot and lease in one transaction. The budget scope's advisory lock is taken first, so
+ * claims of one budget are serialised across every host: no sliding hour ever holds more than
+ * `limit` slots, whoever took them.
+ */
+export async function claimUpload(sql: PgRunner, input: ClaimUploadInput): Promise<UploadClaim> {
+  validateWindow(input.limit, input.windowMs);
+  await lockBudgetScope(sql, input.scope);
+  const query = { now: input.now, kinds: input.kinds ?? UPLOAD_JOB_KINDS, replicaUUID: input.replicaUUID, sourceNames: input.sourceNames, skipPausedReplicas: true };
+  const candidate = await nextEligibleJob(sql, query);
+  if (!candidate) return { ok: false, reason: 'NO_JOB', nextJobAt: await nextJobTime(sql, query) };
+  if (candidate.state === 'running') {
+    const claim = await takeLease(sql, candidate, input.owner, input.now, input.leaseMs);
+    return { ok: true, ...claim, slotId: null };
+  }
+  const slot = await acquireSlot(sql, { scope: input.scope, limit: input.limit, windowMs: input.windowMs, now: input.now, jobId: candidate.id });
+  if (!slot.granted) {
+    if (slot.reason === 'BLOCKED') return { ok: false, reason: 'BLOCKED', retryAt: slot.retryAt, detail: await blockDetail(sql, input.scope) };
+    return { ok: false, reason: 'BUDGET_FULL', retryAt: slot.retryAt };
+  }
+  const { job, document } = await takeLease(sql, candidate, input.owner, input.now, input.leaseMs);
+  const uploading = await patchDocument(sql, document, { state: 'uploading', nextAttemptAt: null }, input.now, {
+    type: 'upload-claimed',
+    detail: { jobId: job.id, kind: job.kind, slotId: slot.slotId, owner: input.owner },
+  });
+  return { ok: true, job, document: uploading, slotId: slot.slotId, recovered: null };
+}
+
+async function blockDetail(sql: PgRunner, scope: string): Promise<string> {
+  return (await sql.row<{ reason: string }>('SELECT reason FROM budget_blocks WHERE scope = $1', [scope]))?.reason ?? '';
+}
