@@ -165,6 +165,8 @@ function addStateCommands(program: Command, run: Route): void {
       }),
     );
 
+  addSourceActionCommands(program, run);
+
   program
     .command('doctor')
     .description('check the state file for damage (quick_check; --full for integrity_check) and say what to do')
@@ -184,6 +186,43 @@ function addStateCommands(program: Command, run: Route): void {
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
     .action(run(async (ctx) => runCheck(optsOf(program, 'check'), ctx)));
+}
+
+/** The console's actions on sources, as commands (issue 11). */
+function addSourceActionCommands(program: Command, run: Route): void {
+  const commands = {
+    pause: 'stop uploading and deleting for these sources (they are still scanned); recorded in the state file',
+    resume: 'let paused sources upload and delete again',
+  } as const;
+  for (const [name, description] of Object.entries(commands)) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<sources...>', 'source names, as in the config')
+      .option('-c, --config <file>', CONFIG_HELP)
+      .option('--json', 'print one JSON object on stdout')
+      .action(
+        run(async (ctx) => {
+          const actions = await import('./commands/source-actions.js');
+          const cmd = program.commands.find((c) => c.name() === name)!;
+          const runner = name === 'pause' ? actions.runPauseCommand : actions.runResumeCommand;
+          return runner(cmd.args, cmd.opts(), ctx);
+        }),
+      );
+  }
+  program
+    .command('sync-now')
+    .description('ask for a rescan at once: a running watch starts it within seconds, otherwise the next sync does')
+    .argument('[source]', 'one source (default: all)')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--json', 'print one JSON object on stdout')
+    .action(
+      run(async (ctx) => {
+        const { runSyncNowCommand } = await import('./commands/source-actions.js');
+        const cmd = program.commands.find((c) => c.name() === 'sync-now')!;
+        return runSyncNowCommand(cmd.args[0], cmd.opts(), ctx);
+      }),
+    );
 }
 
 /** Local tools: extraction, the simulator, the demo. */

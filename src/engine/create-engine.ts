@@ -110,6 +110,11 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     budget,
     async syncPass(options = {}) {
+      // Any pass carries out a recorded "sync now" (from a console without a daemon, or `sync-now`).
+      if (!options.dryRun) {
+        const asked = await store.takePendingActions(['sync-now']);
+        if (asked.length > 0) log.info({ requests: asked.length }, 'scanning as asked ("sync now")');
+      }
       const report = await runSyncPass({ clock, store, extractor, log: root, config, texts }, options);
       if (report.dryRun) return report;
       await pruneHistory(store, config.state.retentionDays, clock.now(), log);

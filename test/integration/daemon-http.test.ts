@@ -28,6 +28,7 @@ function summaryAt(now: number, counts: Partial<Record<DocumentState, number>>):
     nextUploadAt: now,
     eta: { uploads: 2, firstSlotAt: now, lastSlotAt: now },
     paused: [],
+    pausedSources: [],
   };
 }
 

@@ -5,7 +5,7 @@ import { documentTotals } from '../../engine/document-totals.js';
 import { summariseState, type EngineSummary } from '../../engine/engine-summary.js';
 import { DOCUMENT_STATES, openSqliteStore } from '../../store/index.js';
 import { replicasWithoutInPlace, type InPlaceRefusal } from '../../uploader/in-place-support.js';
-import type { DocumentRecord, DocumentState } from '../../store/store.js';
+import type { DocumentRecord, DocumentState, PendingAction } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
@@ -37,7 +37,7 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
     const unadopted = unadoptedJson(await listUnadopted(store, config.sources.map((source) => source.replicaUUID)));
     const refused = await replicasWithoutInPlace(store, config.sources.filter((s) => s.mode === 'text').map((s) => s.replicaUUID));
     presentStatus(
-      { ...statusJson(config.state.path, summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held },
+      { ...statusJson(config.state.path, summary, documents), pendingActions: pendingJson(await store.listPendingActions()), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held },
       { json: Boolean(flags.json) },
       ctx.io,
     );
@@ -51,7 +51,11 @@ function inPlaceRows(refused: ReadonlyMap<string, InPlaceRefusal>): StatusJson['
   return [...refused].map(([replicaUUID, r]) => ({ replicaUUID, since: new Date(r.at).toISOString(), status: r.status, code: r.code, message: r.message }));
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes'> {
+function pendingJson(actions: readonly PendingAction[]): StatusJson['pendingActions'] {
+  return actions.map((a) => ({ kind: a.kind, source: a.sourceName, requestedAt: new Date(a.requestedAt).toISOString() }));
+}
+
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes' | 'pendingActions'> {
   const b = summary.budget;
   return {
     state,
@@ -66,6 +70,7 @@ function statusJson(state: string, summary: EngineSummary, documents: StatusDocu
       blockedReason: b.blockedReason,
     },
     paused: summary.paused.map((p) => ({ replicaUUID: p.replicaUUID, reason: p.reason, until: iso(p.until) })),
+    pausedSources: summary.pausedSources.map((p) => ({ source: p.sourceName, since: new Date(p.pausedAt).toISOString() })),
     queue: { uploads: summary.eta.uploads, nextUploadAt: iso(summary.nextUploadAt), lastSlotAt: iso(summary.eta.lastSlotAt) },
     documents,
   };
@@ -94,6 +99,8 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     totals: { ...documentTotals(byState), byState },
     budget: { limit, used: 0, remaining: limit, nextFreeAt: new Date(now).toISOString(), blockedUntil: null, blockedReason: null },
     paused: [],
+    pausedSources: [],
+    pendingActions: [],
     queue: { uploads: 0, nextUploadAt: null, lastSlotAt: null },
     inPlaceUnsupported: [],
     documents: [],

@@ -11,7 +11,7 @@ import type { SensayClient } from '../../sensay/client.js';
 import type { SensayApiError } from '../../sensay/errors.js';
 import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
 import type { SqliteStore } from '../../store/index.js';
-import { watchApprovals } from '../approval-watch.js';
+import { watchRequests } from '../requests-watch.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
 import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
@@ -73,8 +73,15 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
     watcher.on('change', (event) => daemon.notify(event));
     watcher.on('error', () => undefined);
     const loopDone = new AbortController();
-    const approvalDeps = { store, clock: systemClock, notify: () => daemon.notify(), onError: (err: unknown) => log.warn({ err }, 'could not read delete approvals') };
-    const approvals = watchApprovals(approvalDeps, AbortSignal.any([stop, loopDone.signal]));
+    const requestDeps = {
+      store,
+      clock: systemClock,
+      notify: () => daemon.notify(),
+      scanNow: () => daemon.scanNow(),
+      jobsNow: () => daemon.jobsNow(),
+      onError: (err: unknown) => log.warn({ err }, 'could not read the requests recorded in the state store'),
+    };
+    const approvals = watchRequests(requestDeps, AbortSignal.any([stop, loopDone.signal]));
     const exit = await untilStoppedOrGrace(daemon.run(stop), stop);
     loopDone.abort();
     await approvals;
