@@ -188,8 +188,22 @@ function addStateCommands(program: Command, run: Route): void {
     .action(run(async (ctx) => runCheck(optsOf(program, 'check'), ctx)));
 }
 
-/** The console's actions on sources, as commands (issue 11). */
+/** The console's actions on sources, as commands, and the console itself for cron hosts (issue 11). */
 function addSourceActionCommands(program: Command, run: Route): void {
+  program
+    .command('console')
+    .description('serve the operator console from the state file (for hosts running sync from cron); actions are done by the next run')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--port <port>', 'port to listen on (default: daemon.port; 0 = any free port)')
+    .option('-q, --quiet', 'log warnings and errors only')
+    .option('-v, --verbose', 'log debug detail')
+    .action(
+      run(async (ctx) => {
+        const { runConsoleCommand } = await import('./commands/console.js');
+        return runConsoleCommand(optsOf(program, 'console'), ctx);
+      }),
+    );
+
   const commands = {
     pause: 'stop uploading and deleting for these sources (they are still scanned); recorded in the state file',
     resume: 'let paused sources upload and delete again',
