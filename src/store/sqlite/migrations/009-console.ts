@@ -18,6 +18,8 @@ CREATE TABLE pending_actions (
   source_name TEXT,
   requested_at INTEGER NOT NULL
 );
-CREATE INDEX documents_updated ON documents (updated_at);
+-- The console sorts its table by path (the default) and by last change.
+CREATE INDEX documents_by_rel_path ON documents (rel_path);
+CREATE INDEX documents_by_updated_at ON documents (updated_at);
 `,
 };
