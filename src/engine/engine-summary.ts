@@ -27,6 +27,8 @@ export interface EngineSummary {
   readonly paused: readonly ReplicaPause[];
   /** Sources paused by hand: their queued jobs wait, and count in neither `nextUploadAt` nor the ETA. */
   readonly pausedSources: readonly SourcePause[];
+  /** Documents of paused sources waiting for a job (queued, deleting): nothing moves them until a resume. */
+  readonly heldByPause: number;
 }
 
 /** A read-only picture of the durable state: nothing here writes. */
@@ -40,6 +42,11 @@ export async function summariseState(
   const pausedSources = await store.pausedSources();
   const uploads = await store.listJobs({ states: ['queued', 'running'], kinds: UPLOAD_JOB_KINDS });
   const queued = await withoutPausedSources(store, pausedSources, uploads.filter((job) => job.state === 'queued'));
+  let heldByPause = 0;
+  for (const pause of pausedSources) {
+    const counts = await store.countDocumentsByState({ sourceName: pause.sourceName });
+    heldByPause += counts.queued + counts.deleting;
+  }
   const earliestJob = queued.reduce<number | null>((min, job) => (min === null ? job.notBefore : Math.min(min, job.notBefore)), null);
   const nextUploadAt = earliestJob === null ? null : Math.max(status.nextFreeAt, earliestJob, now);
   const eta = estimateQueue(
@@ -63,6 +70,7 @@ export async function summariseState(
     eta,
     paused: await store.pausedReplicas(now),
     pausedSources,
+    heldByPause,
   };
 }
 

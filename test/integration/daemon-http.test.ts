@@ -29,6 +29,7 @@ function summaryAt(now: number, counts: Partial<Record<DocumentState, number>>):
     eta: { uploads: 2, firstSlotAt: now, lastSlotAt: now },
     paused: [],
     pausedSources: [],
+    heldByPause: 0,
   };
 }
 

@@ -85,6 +85,7 @@ class ScriptedEngine implements DaemonEngine {
       eta: { uploads: 0, firstSlotAt: null, lastSlotAt: null },
       paused: [],
       pausedSources: [],
+      heldByPause: 0,
     };
   }
 }

@@ -15,6 +15,7 @@ function summary(counts: Partial<Record<DocumentState, number>>, eta: { uploads:
     eta: { uploads: eta.uploads, firstSlotAt: eta.lastSlotAt, lastSlotAt: eta.lastSlotAt },
     paused: [],
     pausedSources: [],
+    heldByPause: 0,
   };
 }
 

@@ -67,6 +67,7 @@ class SettlingEngine {
       eta: { uploads: 0, firstSlotAt: null, lastSlotAt: null },
       paused: [],
       pausedSources: [],
+      heldByPause: 0,
     };
   }
 }

@@ -64,6 +64,7 @@ class OutageEngine {
       eta: { uploads: 0, firstSlotAt: null, lastSlotAt: null },
       paused: [],
       pausedSources: [],
+      heldByPause: 0,
     };
   }
 }
