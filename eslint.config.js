@@ -20,6 +20,14 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser module (issue 11): the few browser globals it uses.
+    files: ['src/console/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', EventSource: 'readonly', Intl: 'readonly', Node: 'readonly', URLSearchParams: 'readonly' },
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],
     rules: { 'no-console': 'error' },

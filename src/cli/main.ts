@@ -165,6 +165,8 @@ function addStateCommands(program: Command, run: Route): void {
       }),
     );
 
+  addSourceActionCommands(program, run);
+
   program
     .command('doctor')
     .description('check the state file for damage (quick_check; --full for integrity_check) and say what to do')
@@ -184,6 +186,57 @@ function addStateCommands(program: Command, run: Route): void {
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
     .action(run(async (ctx) => runCheck(optsOf(program, 'check'), ctx)));
+}
+
+/** The console's actions on sources, as commands, and the console itself for cron hosts (issue 11). */
+function addSourceActionCommands(program: Command, run: Route): void {
+  program
+    .command('console')
+    .description('serve the operator console from the state file (for hosts running sync from cron); actions are done by the next run')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--port <port>', 'port to listen on (default: daemon.port; 0 = any free port)')
+    .option('-q, --quiet', 'log warnings and errors only')
+    .option('-v, --verbose', 'log debug detail')
+    .action(
+      run(async (ctx) => {
+        const { runConsoleCommand } = await import('./commands/console.js');
+        return runConsoleCommand(optsOf(program, 'console'), ctx);
+      }),
+    );
+
+  const commands = {
+    pause: 'stop uploading and deleting for these sources (they are still scanned); recorded in the state file',
+    resume: 'let paused sources upload and delete again',
+  } as const;
+  for (const [name, description] of Object.entries(commands)) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<sources...>', 'source names, as in the config')
+      .option('-c, --config <file>', CONFIG_HELP)
+      .option('--json', 'print one JSON object on stdout')
+      .action(
+        run(async (ctx) => {
+          const actions = await import('./commands/source-actions.js');
+          const cmd = program.commands.find((c) => c.name() === name)!;
+          const runner = name === 'pause' ? actions.runPauseCommand : actions.runResumeCommand;
+          return runner(cmd.args, cmd.opts(), ctx);
+        }),
+      );
+  }
+  program
+    .command('sync-now')
+    .description('ask for a rescan at once: a running watch starts it within seconds, otherwise the next sync does')
+    .argument('[source]', 'one source (default: all)')
+    .option('-c, --config <file>', CONFIG_HELP)
+    .option('--json', 'print one JSON object on stdout')
+    .action(
+      run(async (ctx) => {
+        const { runSyncNowCommand } = await import('./commands/source-actions.js');
+        const cmd = program.commands.find((c) => c.name() === 'sync-now')!;
+        return runSyncNowCommand(cmd.args[0], cmd.opts(), ctx);
+      }),
+    );
 }
 
 /** Local tools: extraction, the simulator, the demo. */

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DEFAULT_STATE, POSTGRES_URL, type ConfigFile } from './schema.js';
 import { resolveUpdateMode } from './source-update.js';
+import { isLoopbackHost } from './loopback.js';
 import type { Config, SourceConfig, StateConfig } from './types.js';
 
 /** SQLite's in-memory database name passes through untouched. */
@@ -26,6 +27,7 @@ export function resolveConfig(
     ...(file.state.url !== undefined || file.state.urlFile !== undefined ? unnamedSources(file.sources) : []),
     ...file.sources.flatMap((source, index) => resolveUpdateMode(source, index).issues),
     ...sourceConflicts(sources, file.sources.map((source) => source.name !== undefined)),
+    ...daemonIssues(file.daemon),
   ];
   if (issues.length > 0) return { ok: false, issues };
   const secretFile = file.api.organizationSecretFile;
@@ -38,11 +40,21 @@ export function resolveConfig(
         baseUrl: baseUrlOverride ?? file.api.baseUrl,
         organizationSecretFile: secretFile === null ? null : resolve(configDir, secretFile),
       },
+      daemon: { ...file.daemon, tokenFile: file.daemon.tokenFile === null ? null : resolve(configDir, file.daemon.tokenFile) },
       state: resolveState(file.state, configDir),
       host: { name: file.host.name ?? hostname(), sourceLeaseSeconds: file.host.sourceLeaseSeconds },
       sources,
     },
   };
+}
+
+/** Off loopback, the console and /metrics are reachable from the network: a token must guard them. */
+function daemonIssues(daemon: ConfigFile['daemon']): string[] {
+  if (daemon.port === 0 || isLoopbackHost(daemon.host) || daemon.tokenFile !== null) return [];
+  return [
+    `daemon.tokenFile: required when daemon.host is not a loopback address (got "${daemon.host}"); ` +
+      'write a long random token into a file only you can read (e.g. `openssl rand -hex 32 > console.token; chmod 600 console.token`) and name it here, or bind daemon.host to 127.0.0.1',
+  ];
 }
 
 function resolveState(state: ConfigFile['state'], configDir: string): StateConfig {

@@ -86,6 +86,10 @@ const daemonSchema = object({
   awaitWriteFinishMs: integer(0).default(2000),
   rescanMinutes: integer(1).default(10),
   unhealthyAfterSeconds: integer(1).default(600),
+  /** The console's access token (issue 11); required when `host` is not a loopback address. */
+  tokenFile: nonEmptyString('a file path').nullable().default(null),
+  /** A further name the console answers to (behind a proxy, or a DNS name for the host). */
+  publicHost: nonEmptyString('a host name').nullable().default(null),
 });
 
 /** `host.name` keys source ownership (DECISIONS): a CI runner new every run keeps its sources by keeping it. */

@@ -52,6 +52,13 @@ export interface DaemonConfig {
   readonly rescanMinutes: number;
   /** `/readyz` answers 503 once the API has been unreachable this long. */
   readonly unhealthyAfterSeconds: number;
+  /**
+   * Absolute path of the file holding the console's access token, or null. Required when `host`
+   * is not a loopback address: then `/`, `/api/` and `/metrics` ask for it.
+   */
+  readonly tokenFile: string | null;
+  /** A further host name the console accepts in `Host` (besides the bound address and loopback names). */
+  readonly publicHost: string | null;
 }
 
 /** Where the state lives: a SQLite file (one host) or a PostgreSQL database (several hosts). */

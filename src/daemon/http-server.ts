@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { OrganisationView } from '../hosts/host-view.js';
+import type { ConsoleHandler } from '../console/console-handler.js';
 import type { EngineSummary } from '../engine/create-engine.js';
 import { livenessProblems, readinessProblems, type HealthReason } from './health-decisions.js';
 import { livenessBody, readinessBody } from './health.js';
@@ -27,6 +28,8 @@ export interface StatusServerOptions {
   readonly organisation?: () => Promise<OrganisationView>;
   readonly metrics: DaemonMetrics;
   readonly health: HealthSources;
+  /** The operator console at `/` and `/api/`; it also guards `/metrics` (Host, token). */
+  readonly console?: ConsoleHandler;
 }
 
 /** What liveness and readiness are judged on (see health-decisions.ts). */
@@ -51,16 +54,29 @@ export interface StatusServer extends AsyncDisposable {
 
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const log = options.log.child({ component: 'status-server' });
+  const server = await serveHttp((req, res) => route(req, res, options), { port: options.port, host: options.host, log });
+  log.info({ url: server.url }, options.console ? 'serving the console at / and /healthz, /readyz, /metrics' : 'serving /healthz, /readyz and /metrics');
+  const close = () => server.close().finally(() => options.console?.close());
+  return { url: server.url, close, [Symbol.asyncDispose]: close };
+}
+
+/**
+ * A plain node:http server on `host:port` running `handler` for each request; an unexpected
+ * error is logged and answered 500 without its text.
+ */
+export async function serveHttp(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  options: { port: number; host: string; log: Logger },
+): Promise<StatusServer> {
   const server = createServer((req, res) => {
-    route(req, res, options).catch((err: unknown) => {
-      log.error({ err }, 'status request failed');
+    handler(req, res).catch((err: unknown) => {
+      options.log.error({ err }, 'HTTP request failed');
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
   });
   await listen(server, options.port, options.host);
   const url = originOf(server.address() as AddressInfo);
-  log.info({ url }, 'serving /healthz, /readyz and /metrics');
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
@@ -72,7 +88,11 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
 
 async function route(req: IncomingMessage, res: ServerResponse, options: StatusServerOptions): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (!PATHS.includes(path)) return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz, /readyz or /metrics\n');
+  // Probes stay tokenless; the console guards /metrics as it guards itself.
+  if (options.console && path !== '/healthz' && path !== '/readyz') {
+    if (path === '/metrics' ? !options.console.admit(req, res) : await options.console.handle(req, res, path)) return;
+  }
+  if (!PATHS.includes(path)) return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /, /healthz, /readyz or /metrics\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');

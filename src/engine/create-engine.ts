@@ -134,6 +134,11 @@ export function createEngine(deps: EngineDeps): Engine {
     host,
     async syncPass(options = {}) {
       await host.start();
+      // Any pass carries out a recorded "sync now" (from a console without a daemon, or `sync-now`).
+      if (!options.dryRun) {
+        const asked = await store.takePendingActions(['sync-now']);
+        if (asked.length > 0) log.info({ requests: asked.length }, 'scanning as asked ("sync now")');
+      }
       const foreign = await host.foreignSources();
       const report = await runSyncPass({ clock, store, extractor, log: root, config: { ...config, sources: owned() }, texts, foreign }, options);
       if (report.dryRun) return report;

@@ -50,6 +50,10 @@ export type DaemonExit =
 export interface Daemon {
   /** A watcher event: something under a source changed. */
   notify(event?: ChangeEvent): void;
+  /** "Sync now" (the console, `sync-now`): a pass at once, not after the hints' quiet time. */
+  scanNow(): void;
+  /** The queue changed by hand (retry, resume): look for runnable jobs at once. */
+  jobsNow(): void;
   /** Runs until `signal` aborts (the job in hand finishes first) or the API refuses our credentials. */
   run(signal: AbortSignal): Promise<DaemonExit>;
 }
@@ -101,6 +105,22 @@ class DaemonLoop implements Daemon {
     if (event) this.#log.debug({ type: event.type, source: event.source, path: event.relPath }, 'change hint');
     // Only a hint that is due before the planned wake-up needs to cut the sleep short.
     if (this.#wake && this.#pendingScan.dueAt < this.#wake.until) this.#wake.controller.abort();
+  }
+
+  scanNow(): void {
+    const now = this.#clock.now();
+    this.#pendingScan = scheduleBatch(this.#pendingScan, now, now);
+    this.#wakeIfLater(now);
+  }
+
+  jobsNow(): void {
+    const now = this.#clock.now();
+    this.#jobsDueAt = now;
+    this.#wakeIfLater(now);
+  }
+
+  #wakeIfLater(at: number): void {
+    if (this.#wake && at < this.#wake.until) this.#wake.controller.abort();
   }
 
   async run(signal: AbortSignal): Promise<DaemonExit> {

@@ -1,4 +1,4 @@
-import type { ReplicaPause, Store } from '../store/store.js';
+import type { JobRecord, ReplicaPause, SourcePause, Store } from '../store/store.js';
 import type { DocumentState } from '../store/store.js';
 import { UPLOAD_JOB_KINDS } from '../store/index.js';
 import { estimateQueue, type QueueEta } from './eta.js';
@@ -25,6 +25,10 @@ export interface EngineSummary {
   readonly nextUploadAt: number | null;
   readonly eta: QueueEta;
   readonly paused: readonly ReplicaPause[];
+  /** Sources paused by hand: their queued jobs wait, and count in neither `nextUploadAt` nor the ETA. */
+  readonly pausedSources: readonly SourcePause[];
+  /** Documents of paused sources waiting for a job (queued, deleting): nothing moves them until a resume. */
+  readonly heldByPause: number;
 }
 
 /** A read-only picture of the durable state: nothing here writes. */
@@ -35,8 +39,14 @@ export async function summariseState(
 ): Promise<EngineSummary> {
   const documents = await store.countDocumentsByState();
   const status = await store.budgetStatus(budget.scope, budget.limit, budget.windowMs, now);
+  const pausedSources = await store.pausedSources();
   const uploads = await store.listJobs({ states: ['queued', 'running'], kinds: UPLOAD_JOB_KINDS });
-  const queued = uploads.filter((job) => job.state === 'queued');
+  const queued = await withoutPausedSources(store, pausedSources, uploads.filter((job) => job.state === 'queued'));
+  let heldByPause = 0;
+  for (const pause of pausedSources) {
+    const counts = await store.countDocumentsByState({ sourceName: pause.sourceName });
+    heldByPause += counts.queued + counts.deleting;
+  }
   const earliestJob = queued.reduce<number | null>((min, job) => (min === null ? job.notBefore : Math.min(min, job.notBefore)), null);
   const nextUploadAt = earliestJob === null ? null : Math.max(status.nextFreeAt, earliestJob, now);
   const eta = estimateQueue(
@@ -59,5 +69,17 @@ export async function summariseState(
     nextUploadAt,
     eta,
     paused: await store.pausedReplicas(now),
+    pausedSources,
+    heldByPause,
   };
+}
+
+/** The jobs not held back by a source paused by hand (one query per paused source, usually none). */
+export async function withoutPausedSources(store: Store, paused: readonly SourcePause[], jobs: JobRecord[]): Promise<JobRecord[]> {
+  if (paused.length === 0) return jobs;
+  const held = new Set<number>();
+  for (const pause of paused) {
+    for (const doc of await store.listDocuments({ sourceName: pause.sourceName, states: ['queued', 'uploading', 'errored', 'deleting'] })) held.add(doc.id);
+  }
+  return jobs.filter((job) => !held.has(job.documentId));
 }

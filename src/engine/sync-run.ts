@@ -143,7 +143,9 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
 export function nextWake(state: EngineSummary, pollIntervalMs: number, settlingUntil: number | null = null): number | 'done' | 'stalled' {
   const outstanding = OUTSTANDING.reduce((n, s) => n + state.documents[s], 0);
   if (outstanding === 0 && settlingUntil === null) return 'done';
-  const inFlight = IN_FLIGHT.reduce((n, s) => n + state.documents[s], 0);
+  // Queued uploads and deletes of a source paused by hand wait for a `resume`, not for time.
+  const inFlight = Math.max(0, IN_FLIGHT.reduce((n, s) => n + state.documents[s], 0) - state.heldByPause);
+  if (outstanding <= state.heldByPause && settlingUntil === null) return 'stalled';
   const candidates: number[] = [];
   if (settlingUntil !== null) candidates.push(settlingUntil);
   if (inFlight > 0) candidates.push(state.at + pollIntervalMs);

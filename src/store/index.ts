@@ -1,5 +1,6 @@
 export type * from './store.js';
 export { DOCUMENT_STATES } from './documents.js';
+export { DOCUMENT_SORT_KEYS, PENDING_ACTION_KINDS } from './console-state.js';
 export { JOB_KINDS, JOB_STATES, UPLOAD_JOB_KINDS, VERSION_JOB_KINDS } from './jobs.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { decideSlot, windowFreeAt, type WindowDecision } from './budget-window.js';

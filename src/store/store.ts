@@ -27,6 +27,7 @@ import type {
   TransitionResult,
   UpsertScannedResult,
 } from './documents.js';
+import type { DocumentPage, DocumentQuery, PendingAction, PendingActionInput, PendingActionKind, SourcePause } from './console-state.js';
 import type { AppendEventInput, EventFilter, EventRecord } from './events.js';
 import type { ApproveDeletesResult, DeleteApproval, HeldDeleteRecord, SourceRootRecord } from './held-deletes.js';
 import type {
@@ -57,6 +58,7 @@ import type {
 import type { IntegrityCheckMode, IntegrityReport, PruneHistoryInput, PruneHistoryResult } from './maintenance.js';
 
 export type * from './budget.js';
+export type * from './console-state.js';
 export type * from './documents.js';
 export type * from './events.js';
 export type * from './held-deletes.js';
@@ -87,6 +89,8 @@ export interface Store extends AsyncDisposable {
   listDocuments(filter?: DocumentFilter): Promise<DocumentRecord[]>;
   /** Every state is present, zero when empty. */
   countDocumentsByState(filter?: DocumentCountFilter): Promise<Record<DocumentState, number>>;
+  /** One page of the console's table: filtered, sorted and paged in the store, with the total. */
+  queryDocuments(query: DocumentQuery): Promise<DocumentPage>;
 
   // ── document transitions (each one transaction, each appends an event) ──────
   /**
@@ -268,6 +272,23 @@ export interface Store extends AsyncDisposable {
   listReplicaLeases(): Promise<ReplicaLeaseRecord[]>;
   /** Takes up to `want` request permits from the window shared by every host (`decidePermits`). */
   takeRequestPermits(input: TakePermitsInput): Promise<PermitGrant>;
+  // ── source pauses and pending actions (the console's actions, issue 11) ────
+  /**
+   * `pause SOURCE`: no job of the source's documents is claimed (uploads, deletes, renames,
+   * updates) until it is resumed; scanning and planning go on. True when it was not paused
+   * already. Appends a `source-paused` event.
+   */
+  pauseSource(sourceName: string, now: number): Promise<boolean>;
+  /** True when it was paused. Appends a `source-resumed` event. */
+  resumeSource(sourceName: string, now: number): Promise<boolean>;
+  /** By source name. */
+  pausedSources(): Promise<SourcePause[]>;
+  /** Records an action for the next run (or a running daemon) to carry out. */
+  recordPendingAction(input: PendingActionInput): Promise<PendingAction>;
+  /** Oldest first. */
+  listPendingActions(): Promise<PendingAction[]>;
+  /** Removes and returns the pending actions of these kinds, in one transaction (the taker carries them out). */
+  takePendingActions(kinds: readonly PendingActionKind[]): Promise<PendingAction[]>;
 
   // ── events and meta ─────────────────────────────────────────────────────────
   appendEvent(input: AppendEventInput): Promise<EventRecord>;

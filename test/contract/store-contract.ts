@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { adoptionContract } from './store-contract-adoption.js';
 import { approvalContract } from './store-contract-approvals.js';
 import { budgetContract } from './store-contract-budget.js';
+import { consoleContract } from './store-contract-console.js';
 import { documentContract } from './store-contract-documents.js';
 import { fencingContract } from './store-contract-fencing.js';
 import { scanned, T0 } from './store-contract-fixtures.js';
@@ -51,6 +52,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     eventAndMetaContract(current);
     approvalContract(current);
     hostsContract(current);
+    consoleContract(current);
   });
 }
 

@@ -28,6 +28,11 @@ describe('npm start (the demo)', () => {
     // The first pass starts the extraction workers: slow on a loaded machine.
     await live.until('every demo file READY', () => DEMO_FILES.every((file) => live.stdout().includes(`${file}: processing → ready`)), 40_000);
     expect(live.stdout()).toMatch(/Health: http:\/\/127\.0\.0\.1:\d+\/healthz/);
+    // `npm start` prints the console's URL; its API shows the demo's documents ready.
+    const consoleUrl = /Console: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(live.stdout())?.[1];
+    expect(consoleUrl).toBeDefined();
+    const totals = (await (await fetch(`${consoleUrl}api/totals`)).json()) as { totals: { ready: number } };
+    expect(totals.totals.ready).toBe(DEMO_FILES.length);
 
     const exit = await live.stop('SIGINT');
     expect(exit.code, live.stderr().slice(-3000)).toBe(0);

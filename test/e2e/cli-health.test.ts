@@ -108,6 +108,6 @@ describe('daemon.port', () => {
     cli = spawnCli(['watch', '--config', workspace.configPath], { SENSAY_ORGANIZATION_SECRET: SECRET, SENSAY_API_URL: sim.url });
     const c = cli;
     await c.until('the banner', () => c.stdout().includes('Press Ctrl-C to stop.'));
-    expect(c.stdout()).toContain('Health and metrics: not served (daemon.port is 0)');
+    expect(c.stdout()).toContain('Console, health and metrics: not served (daemon.port is 0)');
   });
 });

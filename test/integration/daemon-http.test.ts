@@ -28,6 +28,8 @@ function summaryAt(now: number, counts: Partial<Record<DocumentState, number>>):
     nextUploadAt: now,
     eta: { uploads: 2, firstSlotAt: now, lastSlotAt: now },
     paused: [],
+    pausedSources: [],
+    heldByPause: 0,
   };
 }
 

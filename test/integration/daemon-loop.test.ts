@@ -84,6 +84,8 @@ class ScriptedEngine implements DaemonEngine {
       nextUploadAt: null,
       eta: { uploads: 0, firstSlotAt: null, lastSlotAt: null },
       paused: [],
+      pausedSources: [],
+      heldByPause: 0,
     };
   }
 }

@@ -14,6 +14,8 @@ function summary(counts: Partial<Record<DocumentState, number>>, eta: { uploads:
     nextUploadAt: null,
     eta: { uploads: eta.uploads, firstSlotAt: eta.lastSlotAt, lastSlotAt: eta.lastSlotAt },
     paused: [],
+    pausedSources: [],
+    heldByPause: 0,
   };
 }
 

@@ -66,6 +66,8 @@ class SettlingEngine {
       nextUploadAt: this.#queued > 0 ? this.clock.now() : null,
       eta: { uploads: 0, firstSlotAt: null, lastSlotAt: null },
       paused: [],
+      pausedSources: [],
+      heldByPause: 0,
     };
   }
 }

@@ -63,6 +63,8 @@ class OutageEngine {
       nextUploadAt: this.#uploaded ? null : this.clock.now() + 5_000,
       eta: { uploads: 0, firstSlotAt: null, lastSlotAt: null },
       paused: [],
+      pausedSources: [],
+      heldByPause: 0,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { openState, stateExists } from '../open-state.js';
-import type { ApproveDeletesResult, DocumentRecord } from '../../store/store.js';
+import { approveDeletes, type ApproveDeletesReport } from '../../engine/approve-deletes.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode, type CliIo } from '../io.js';
 import type { CliContext } from '../main.js';
@@ -7,13 +7,7 @@ import type { CliContext } from '../main.js';
 export type ApproveDeletesFlags = { config?: string; json?: boolean };
 
 /** `approve-deletes --json`. */
-export interface ApproveDeletesJson {
-  approved: { source: string; reason: string; documents: number; paths: string[] }[];
-  /** Holds no approval can release (the scan was incomplete: a vanished or unreadable root). */
-  refused: { source: string; reason: string; detail: string }[];
-  /** Named sources with nothing held. */
-  nothingHeld: string[];
-}
+export type ApproveDeletesJson = ApproveDeletesReport;
 
 const NEXT_STEP = 'the next `sync` deletes them (a running `watch` or `schedule`: on its next pass); anything else that disappears is judged again';
 
@@ -39,25 +33,11 @@ export async function runApproveDeletesCommand(names: readonly string[], flags: 
   }
   const { store, clock } = await openState(config.state, ctx.env);
   try {
-    const targets = names.length > 0 ? [...new Set(names)] : (await store.listHeldDeletes()).map((held) => held.sourceName);
-    const documents = await store.listDocuments();
-    for (const name of targets) record(report, name, await store.approveHeldDeletes(name, clock.now()), documents);
-    present(report, Boolean(flags.json), ctx.io);
-    return report.refused.length > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;
+    const done = await approveDeletes(store, names, clock.now());
+    present(done, Boolean(flags.json), ctx.io);
+    return done.refused.length > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;
   } finally {
     await store.close();
-  }
-}
-
-function record(report: ApproveDeletesJson, source: string, result: ApproveDeletesResult, documents: readonly DocumentRecord[]): void {
-  if (result.ok) {
-    const paths = new Map(documents.map((doc) => [doc.id, doc.relPath]));
-    const ids = result.approval.documentIds;
-    report.approved.push({ source, reason: result.held.reason, documents: ids.length, paths: ids.map((id) => paths.get(id) ?? `#${id}`) });
-  } else if (result.reason === 'NOT_APPROVABLE') {
-    report.refused.push({ source, reason: result.held.reason, detail: result.detail });
-  } else {
-    report.nothingHeld.push(source);
   }
 }
 

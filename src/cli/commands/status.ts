@@ -5,7 +5,7 @@ import { summariseState, type EngineSummary } from '../../engine/engine-summary.
 import { DOCUMENT_STATES } from '../../store/index.js';
 import { openState, stateExists, stateLabel } from '../open-state.js';
 import { replicasWithoutInPlace, type InPlaceRefusal } from '../../uploader/in-place-support.js';
-import type { DocumentRecord, DocumentState } from '../../store/store.js';
+import type { DocumentRecord, DocumentState, PendingAction } from '../../store/store.js';
 import { loadCommandConfig } from '../command-context.js';
 import { ExitCode } from '../io.js';
 import type { CliContext } from '../main.js';
@@ -39,7 +39,14 @@ export async function runStatusCommand(flags: StatusFlags, ctx: CliContext): Pro
     const refused = await replicasWithoutInPlace(store, config.sources.filter((s) => s.mode === 'text').map((s) => s.replicaUUID));
     const organisation = organisationJson(organisationView(rows, await store.listSourceOwners(), await store.listHosts(), now));
     presentStatus(
-      { ...statusJson(stateLabel(config.state), summary, documents), inPlaceUnsupported: inPlaceRows(refused), unadopted, heldDeletes: held, ...organisation },
+      {
+        ...statusJson(stateLabel(config.state), summary, documents),
+        pendingActions: pendingJson(await store.listPendingActions()),
+        inPlaceUnsupported: inPlaceRows(refused),
+        unadopted,
+        heldDeletes: held,
+        ...organisation,
+      },
       { json: Boolean(flags.json) },
       ctx.io,
     );
@@ -53,7 +60,11 @@ function inPlaceRows(refused: ReadonlyMap<string, InPlaceRefusal>): StatusJson['
   return [...refused].map(([replicaUUID, r]) => ({ replicaUUID, since: new Date(r.at).toISOString(), status: r.status, code: r.code, message: r.message }));
 }
 
-function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes' | 'bySource' | 'hosts'> {
+function pendingJson(actions: readonly PendingAction[]): StatusJson['pendingActions'] {
+  return actions.map((a) => ({ kind: a.kind, source: a.sourceName, requestedAt: new Date(a.requestedAt).toISOString() }));
+}
+
+function statusJson(state: string, summary: EngineSummary, documents: StatusDocument[]): Omit<StatusJson, 'unadopted' | 'inPlaceUnsupported' | 'heldDeletes' | 'pendingActions' | 'bySource' | 'hosts'> {
   const b = summary.budget;
   return {
     state,
@@ -68,6 +79,7 @@ function statusJson(state: string, summary: EngineSummary, documents: StatusDocu
       blockedReason: b.blockedReason,
     },
     paused: summary.paused.map((p) => ({ replicaUUID: p.replicaUUID, reason: p.reason, until: iso(p.until) })),
+    pausedSources: summary.pausedSources.map((p) => ({ source: p.sourceName, since: new Date(p.pausedAt).toISOString() })),
     queue: { uploads: summary.eta.uploads, nextUploadAt: iso(summary.nextUploadAt), lastSlotAt: iso(summary.eta.lastSlotAt) },
     documents,
   };
@@ -96,6 +108,8 @@ function emptyStatus(state: string, limit: number, now: number): StatusJson {
     totals: { ...documentTotals(byState), byState },
     budget: { limit, used: 0, remaining: limit, nextFreeAt: new Date(now).toISOString(), blockedUntil: null, blockedReason: null },
     paused: [],
+    pausedSources: [],
+    pendingActions: [],
     queue: { uploads: 0, nextUploadAt: null, lastSlotAt: null },
     inPlaceUnsupported: [],
     documents: [],

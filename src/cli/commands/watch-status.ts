@@ -7,6 +7,7 @@ import { startStatusServer, type StatusServer } from '../../daemon/http-server.j
 import type { LoopHeartbeat } from '../../daemon/loop-heartbeat.js';
 import type { DaemonMetrics } from '../../daemon/metrics.js';
 import type { Engine } from '../../engine/create-engine.js';
+import type { ConsoleHandler } from '../../console/console-handler.js';
 import type { CliIo } from '../io.js';
 
 export interface StatusDeps {
@@ -20,6 +21,8 @@ export interface StatusDeps {
   readonly startedAt: number;
   /** The demo: when `daemon.port` is taken, serve on a free port (and say so) rather than fail. */
   readonly portFallback: boolean;
+  /** The operator console, served at `/` beside the probes. */
+  readonly console?: ConsoleHandler;
 }
 
 const PORT_UNAVAILABLE = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES']);
@@ -60,6 +63,7 @@ function startOn(deps: StatusDeps, port: number): Promise<StatusServer> {
     summary: () => deps.engine.summary(),
     organisation: () => deps.engine.organisation(),
     metrics: deps.metrics,
+    ...(deps.console && { console: deps.console }),
     health: {
       loop: () => deps.heartbeat.vitals(),
       apiDownSince: () => deps.reachability.downSince(),
@@ -71,6 +75,6 @@ function startOn(deps: StatusDeps, port: number): Promise<StatusServer> {
 
 /** The lines `watch` prints under its banner about the endpoints. */
 export function statusLines(server: StatusServer | undefined): string {
-  if (!server) return 'Health and metrics: not served (daemon.port is 0)';
-  return `Health: ${server.url}/healthz  Ready: ${server.url}/readyz  Metrics: ${server.url}/metrics`;
+  if (!server) return 'Console, health and metrics: not served (daemon.port is 0)';
+  return `Console: ${server.url}/\nHealth: ${server.url}/healthz  Ready: ${server.url}/readyz  Metrics: ${server.url}/metrics`;
 }

@@ -9,9 +9,10 @@ import { createDaemonMetrics, type DaemonMetrics } from '../../daemon/metrics.js
 import type { Engine } from '../../engine/create-engine.js';
 import type { SensayClient } from '../../sensay/client.js';
 import type { SensayApiError } from '../../sensay/errors.js';
-import { createDaemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
+import { createDaemon, type Daemon, type DaemonExit, type DaemonObserver } from '../../engine/daemon.js';
+import { openConsole } from '../../console/open-console.js';
 import type { Store } from '../../store/index.js';
-import { watchApprovals } from '../approval-watch.js';
+import { watchRequests } from '../requests-watch.js';
 import { createSourceWatcher, type SourceWatcher } from '../../watchers/index.js';
 import { openCommandContext, requireSecret } from '../command-context.js';
 import { describeError } from '../error-exit.js';
@@ -57,7 +58,11 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
     await watcher.whenReady();
     const heartbeat = createLoopHeartbeat(systemClock);
     const startedAt = systemClock.now();
-    server = await serveStatus({ config, log, io: ctx.io, metrics, engine, heartbeat, reachability, startedAt, portFallback: Boolean(options.demo) });
+    // The console's actions wake the daemon made below (it does not exist while the server starts).
+    const made: { daemon?: Daemon } = {};
+    const hooks = { scanNow: () => made.daemon?.scanNow(), jobsNow: () => made.daemon?.jobsNow() };
+    const consoleHandler = config.daemon.port === 0 ? undefined : await openConsole({ config, store, clock, log, daemon: hooks });
+    server = await serveStatus({ config, log, io: ctx.io, metrics, engine, heartbeat, reachability, startedAt, portFallback: Boolean(options.demo), console: consoleHandler });
     if (!flags.quiet) banner(ctx.io, config, server);
 
     const views = terminalViews({ stdoutIsTTY: ctx.io.isTTY, quiet: flags.quiet, demo: options.demo });
@@ -70,13 +75,21 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
       options: { pollIntervalMs: config.status.pollIntervalSeconds * 1000, rescanIntervalMs: config.daemon.rescanMinutes * 60_000 },
       observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle),
     });
+    made.daemon = daemon;
     watcher.on('change', (event) => daemon.notify(event));
     // A source taken over (or given back) changes what the next pass scans: scan now.
     engine.host.onChange(() => daemon.notify());
     watcher.on('error', () => undefined);
     const loopDone = new AbortController();
-    const approvalDeps = { store, clock, notify: () => daemon.notify(), onError: (err: unknown) => log.warn({ err }, 'could not read delete approvals') };
-    const approvals = watchApprovals(approvalDeps, AbortSignal.any([stop, loopDone.signal]));
+    const requestDeps = {
+      store,
+      clock,
+      notify: () => daemon.notify(),
+      scanNow: () => daemon.scanNow(),
+      jobsNow: () => daemon.jobsNow(),
+      onError: (err: unknown) => log.warn({ err }, 'could not read the requests recorded in the state store'),
+    };
+    const approvals = watchRequests(requestDeps, AbortSignal.any([stop, loopDone.signal]));
     const exit = await untilStoppedOrGrace(daemon.run(stop), stop);
     loopDone.abort();
     await approvals;

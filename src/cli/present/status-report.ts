@@ -27,6 +27,10 @@ export interface StatusJson {
   totals: DocumentTotals & { byState: Record<DocumentState, number> };
   budget: { limit: number; used: number; remaining: number; nextFreeAt: string; blockedUntil: string | null; blockedReason: string | null };
   paused: { replicaUUID: string; reason: string; until: string | null }[];
+  /** Sources paused by hand (`pause SOURCE`): scanned, but nothing uploaded or deleted for them. */
+  pausedSources: { source: string; since: string }[];
+  /** Actions recorded for the next run (a "sync now" from a console without a daemon). */
+  pendingActions: { kind: string; source: string | null; requestedAt: string }[];
   queue: { uploads: number; nextUploadAt: string | null; lastSlotAt: string | null };
   /** Replicas whose API refused `PATCH { rawText }`: their text documents are replaced, not updated in place. */
   inPlaceUnsupported: { replicaUUID: string; since: string; status: number | null; code: string; message: string }[];
@@ -95,6 +99,8 @@ export function presentStatus(report: StatusJson, options: { json: boolean }, io
   io.out(`budget     ${b.remaining} of ${b.limit} uploads left this hour; next free slot ${b.remaining > 0 ? 'now' : b.nextFreeAt}`);
   if (b.blockedUntil) io.out(`blocked    until ${b.blockedUntil} (${b.blockedReason ?? 'rate limited'})`);
   presentUnadopted(report.unadopted, io);
+  for (const p of report.pausedSources) io.out(`paused     source ${p.source} (since ${p.since}): scanned, nothing uploaded or deleted; \`resume ${p.source}\` ends it`);
+  for (const a of report.pendingActions) io.out(`pending    ${a.kind}${a.source ? ` of ${a.source}` : ''} asked at ${a.requestedAt}: done by the next run`);
   for (const p of report.paused) io.out(`paused     replica ${p.replicaUUID}: ${p.reason}${p.until ? ` until ${p.until}` : ''}`);
   for (const r of report.inPlaceUnsupported) {
     const answer = r.status === null ? r.code : `HTTP ${r.status} ${r.code}`;

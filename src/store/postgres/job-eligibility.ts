@@ -73,7 +73,8 @@ export async function nextJobTime(sql: PgRunner, query: EligibleQuery): Promise<
 }
 
 function scopeClauses(p: Params, query: EligibleQuery): string {
-  const clauses = [`AND j.kind IN (${p.list(query.kinds)})`];
+  // Every claim skips the jobs of a source paused by hand: it is scanned, but nothing of it is sent.
+  const clauses = [`AND j.kind IN (${p.list(query.kinds)})`, 'AND NOT EXISTS (SELECT 1 FROM source_pauses sp WHERE sp.source_name = d.source_name)'];
   if (query.replicaUUID !== undefined) clauses.push(`AND d.replica_uuid = ${p.add(query.replicaUUID)}`);
   if (query.documentId !== undefined) clauses.push(`AND j.document_id = ${p.add(query.documentId)}`);
   if (query.sourceNames !== undefined) clauses.push(`AND d.source_name IN (${p.list(query.sourceNames)})`);

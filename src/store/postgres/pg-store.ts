@@ -68,6 +68,9 @@ import { pruneHistoryRows } from './history-pruning.js';
 import { checkIntegrity } from './integrity-check.js';
 import { claimNext, claimUpload } from './job-claims.js';
 import { releaseJob } from './job-release.js';
+import type { DocumentPage, DocumentQuery, PendingAction, PendingActionInput, PendingActionKind, SourcePause } from '../console-state.js';
+import * as consoleTables from './console-tables.js';
+import { queryDocumentRows } from './document-query.js';
 import * as jobs from './job-table.js';
 import { getMetaValue, setMetaValue } from './meta-table.js';
 import type { PgDatabase } from './pg-database.js';
@@ -146,6 +149,9 @@ export class PostgresStore implements Store {
   }
   listDocuments(filter: DocumentFilter = {}): Promise<DocumentRecord[]> {
     return this.#read((sql) => table.listDocumentRows(sql, filter));
+  }
+  queryDocuments(query: DocumentQuery): Promise<DocumentPage> {
+    return this.#read((sql) => queryDocumentRows(sql, query));
   }
   countDocumentsByState(filter: DocumentCountFilter = {}): Promise<Record<DocumentState, number>> {
     return this.#read((sql) => table.countByState(sql, filter));
@@ -339,6 +345,26 @@ export class PostgresStore implements Store {
   }
   takeRequestPermits(input: TakePermitsInput): Promise<PermitGrant> {
     return this.#write((sql) => hosts.takeRequestPermits(sql, input));
+  }
+
+  // source pauses and pending actions
+  pauseSource(sourceName: string, now: number): Promise<boolean> {
+    return this.#write((sql) => consoleTables.pauseSourceRow(sql, sourceName, now));
+  }
+  resumeSource(sourceName: string, now: number): Promise<boolean> {
+    return this.#write((sql) => consoleTables.resumeSourceRow(sql, sourceName, now));
+  }
+  pausedSources(): Promise<SourcePause[]> {
+    return this.#read((sql) => consoleTables.listSourcePauses(sql));
+  }
+  recordPendingAction(input: PendingActionInput): Promise<PendingAction> {
+    return this.#write((sql) => consoleTables.insertPendingAction(sql, input));
+  }
+  listPendingActions(): Promise<PendingAction[]> {
+    return this.#read((sql) => consoleTables.listPendingActionRows(sql));
+  }
+  takePendingActions(kinds: readonly PendingActionKind[]): Promise<PendingAction[]> {
+    return this.#write((sql) => consoleTables.takePendingActionRows(sql, kinds));
   }
 
   // events and meta

@@ -107,8 +107,11 @@ export function nextJobTime(sql: SqlRunner, query: EligibleQuery): number | null
   return row?.at ?? null;
 }
 
+/** Every claim skips the jobs of a source paused by hand: it is scanned, but nothing of it is sent. */
+const NOT_PAUSED_SOURCE = 'AND NOT EXISTS (SELECT 1 FROM source_pauses sp WHERE sp.source_name = d.source_name)';
+
 function scopeClauses(query: EligibleQuery): { clauses: string; params: unknown[] } {
-  const clauses = [`AND j.kind IN (${placeholders(query.kinds.length)})`];
+  const clauses = [`AND j.kind IN (${placeholders(query.kinds.length)})`, NOT_PAUSED_SOURCE];
   const params: unknown[] = [...query.kinds];
   if (query.replicaUUID !== undefined) {
     clauses.push('AND d.replica_uuid = ?');

@@ -30,6 +30,7 @@ import type {
   UpsertScannedResult,
 } from '../documents.js';
 import { invalidArgument, StoreError } from '../errors.js';
+import type { DocumentPage, DocumentQuery, PendingAction, PendingActionInput, PendingActionKind, SourcePause } from '../console-state.js';
 import type { AppendEventInput, EventFilter, EventRecord } from '../events.js';
 import type { ApproveDeletesResult, DeleteApproval, HeldDeleteRecord, SourceRootRecord } from '../held-deletes.js';
 import type {
@@ -60,7 +61,9 @@ import type {
 import type { IntegrityCheckMode, IntegrityReport, PruneHistoryInput, PruneHistoryResult } from '../maintenance.js';
 import type { Store } from '../store.js';
 import * as ledger from './budget-ledger.js';
+import * as consoleTables from './console-tables.js';
 import * as deletes from './delete-transitions.js';
+import { queryDocumentRows } from './document-query.js';
 import * as table from './document-table.js';
 import * as holds from './held-deletes-table.js';
 import * as hosts from './host-leases.js';
@@ -139,6 +142,10 @@ export class SqliteStore implements Store {
   }
   countDocumentsByState(filter: DocumentCountFilter = {}): Promise<Record<DocumentState, number>> {
     return this.#read((sql) => table.countByState(sql, filter));
+  }
+
+  queryDocuments(query: DocumentQuery): Promise<DocumentPage> {
+    return this.#read((sql) => queryDocumentRows(sql, query));
   }
 
   // document transitions
@@ -329,6 +336,26 @@ export class SqliteStore implements Store {
   }
   takeRequestPermits(input: TakePermitsInput): Promise<PermitGrant> {
     return this.#write((sql) => hosts.takeRequestPermits(sql, input));
+  }
+
+  // source pauses and pending actions
+  pauseSource(sourceName: string, now: number): Promise<boolean> {
+    return this.#write((sql) => consoleTables.pauseSourceRow(sql, sourceName, now));
+  }
+  resumeSource(sourceName: string, now: number): Promise<boolean> {
+    return this.#write((sql) => consoleTables.resumeSourceRow(sql, sourceName, now));
+  }
+  pausedSources(): Promise<SourcePause[]> {
+    return this.#read((sql) => consoleTables.listSourcePauses(sql));
+  }
+  recordPendingAction(input: PendingActionInput): Promise<PendingAction> {
+    return this.#write((sql) => consoleTables.insertPendingAction(sql, input));
+  }
+  listPendingActions(): Promise<PendingAction[]> {
+    return this.#read((sql) => consoleTables.listPendingActionRows(sql));
+  }
+  takePendingActions(kinds: readonly PendingActionKind[]): Promise<PendingAction[]> {
+    return this.#write((sql) => consoleTables.takePendingActionRows(sql, kinds));
   }
 
   // events and meta
