@@ -47,6 +47,8 @@ export interface SyncPassOptions {
    */
   readonly settle?: 'defer' | 'wait';
   readonly signal?: AbortSignal;
+  /** Called as the pass moves on: each source scanned, each file examined, each decision recorded. */
+  readonly onProgress?: () => void;
 }
 
 /**
@@ -61,7 +63,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const startedAt = deps.clock.now();
 
   const before = store ? await store.listDocuments() : [];
-  const scans = await scanAll(config.sources, before, log, options.signal);
+  const progress = options.onProgress ?? (() => undefined);
+  const scans = await scanAll(config.sources, before, log, options.signal, progress);
   const found = scans.flatMap((scan) => scan.files);
   const documents = !dryRun && store ? await recordScan(store, config.sources, found, before, startedAt) : before;
 
@@ -75,7 +78,7 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const sink = !dryRun && deps.texts ? textSinkFor(deps.texts, config.sources, log) : undefined;
   const modes = new Map(config.sources.map((source) => [source.name, source.mode]));
   const depthOf = (file: FoundFile): ReadDepth => (modes.get(file.source) === 'text' ? 'text' : 'validate');
-  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, depthOf, sink);
+  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, depthOf, { sink, examined: progress });
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
@@ -95,7 +98,7 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   let eta: QueueEta | undefined;
   if (!dryRun && store) {
     const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
-    deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log });
+    deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log, progress });
     const sources = config.sources.map((source) => source.name);
     await recordDeleteOutcome(store, { sources, held: planned.held, context: deletes, scanComplete, now: startedAt }, log);
     await retireUndecided(store, documents, files, scanComplete, startedAt);
@@ -135,11 +138,13 @@ async function scanAll(
   documents: readonly DocumentRecord[],
   log: Logger,
   signal: AbortSignal | undefined,
+  progress: () => void,
 ): Promise<ScanResult[]> {
   const results: ScanResult[] = [];
   for (const source of sources) {
     const known = knownStats(documents.filter((doc) => doc.sourceName === source.name));
     results.push(await scanSource(source, { known, log, signal }));
+    progress();
   }
   return results;
 }

@@ -97,9 +97,11 @@ function apiTap(metrics: DaemonMetrics, reachability: ApiReachability): (api: Se
   return (api) => tapApiErrors(api, failed, () => reachability.answered());
 }
 
-function observerFor(metrics: DaemonMetrics, heartbeat: LoopHeartbeat, view: ProgressView | undefined, lifecycle: LifecycleView | undefined): DaemonObserver {
+/** What the daemon's loop feeds: metrics, the liveness heartbeat (rounds and progress within them), the views. */
+export function observerFor(metrics: DaemonMetrics, heartbeat: LoopHeartbeat, view: ProgressView | undefined, lifecycle: LifecycleView | undefined): DaemonObserver {
   return {
     roundStarting: () => heartbeat.roundStarting(),
+    progress: () => heartbeat.progress(),
     sleeping: (until) => heartbeat.sleeping(until),
     pass(report) {
       metrics.recordPass();
