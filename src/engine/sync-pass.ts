@@ -15,7 +15,7 @@ import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js'
 import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
 import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
 import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
-import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
+import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport, type UnprocessedFile } from './pass-report.js';
 import { plan as makePlan } from './planner.js';
 import { textSinkFor } from './text-cache-upkeep.js';
 import type { KnownDocument, PlanSource } from './plan-types.js';
@@ -110,7 +110,9 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   counts.scanned = found.length;
   counts.extracted = examined.filter((file) => file.extraction !== null).length;
   counts.settling = toRead.settling.length;
-  countPlan(planned, counts, (job) => settlingKeys.has(pathKey(job.source, job.relPath)));
+  const unprocessed = unprocessedFiles(examined);
+  counts.unprocessed = unprocessed.length;
+  countPlan(planned, counts, (job) => settlingKeys.has(pathKey(job.source, job.relPath)) || job.reason === 'WORKER_UNAVAILABLE');
   const report: SyncPassReport = {
     dryRun,
     startedAt,
@@ -121,16 +123,29 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     scanProblems: scans.filter((scan) => !scan.complete).map((scan) => ({ source: scan.source, problem: scan.problem ?? 'incomplete scan' })),
     settlingUntil: toRead.settlingUntil,
     settlingFiles: toRead.settling.map((file) => ({ source: file.source, path: file.relPath })),
+    unprocessed,
     deferred,
     plan: planned,
     ...(eta && { eta }),
   };
   if (!dryRun && store) await store.appendEvent({ at: report.finishedAt, type: 'sync.pass', detail: { ...counts } });
+  if (unprocessed.length > 0) {
+    log.warn({ files: unprocessed.length, detail: unprocessed[0]?.detail }, 'files not processed: no extraction worker could start; examined again on a later pass');
+  }
   if (toRead.settling.length > 0) {
     log.info({ files: toRead.settling.length, until: new Date(toRead.settlingUntil ?? startedAt).toISOString() }, 'files still being written; examined on a later pass');
   }
   log.info({ dryRun, ...counts, held: planned.held.length, deferred: deferred.length }, 'sync pass finished');
   return report;
+}
+
+/** Files the pool could not read at all (no worker could start): a fault of this host, not of the file. */
+function unprocessedFiles(examined: readonly ExaminedFile[]): UnprocessedFile[] {
+  return examined.flatMap(({ found, extraction }) =>
+    extraction !== null && !extraction.ok && extraction.reason === 'WORKER_UNAVAILABLE'
+      ? [{ source: found.source, path: found.relPath, reason: 'WORKER_UNAVAILABLE' as const, detail: extraction.detail }]
+      : [],
+  );
 }
 
 async function scanAll(
