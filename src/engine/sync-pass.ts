@@ -13,7 +13,7 @@ import { estimateQueue, type QueueEta } from './eta.js';
 import { applyPlan, pathKey } from './pass-apply.js';
 import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
 import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
-import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
+import { isKnownToPlanner, isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
 import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
 import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport, type UnprocessedFile } from './pass-report.js';
 import { plan as makePlan } from './planner.js';
@@ -165,9 +165,10 @@ async function scanAll(
 }
 
 /**
- * Registers every found path (new ones as `discovered`) in one transaction and returns every
- * row: the listing taken before the scan, updated with the rows the upsert returned (one read of
- * the documents table per pass, not two; the store refuses any transition a stale row would ask).
+ * Registers every found path the listing does not hold yet (as `discovered`) in one transaction
+ * and returns every row: the listing taken before the scan (sorted by id), with the rows the
+ * upsert returned (one read of the documents table per pass, not two; the store refuses any
+ * transition a stale row would ask).
  */
 async function recordScan(
   store: Store,
@@ -177,15 +178,17 @@ async function recordScan(
   now: number,
 ): Promise<DocumentRecord[]> {
   const replicas = new Map(sources.map((source) => [source.name, source.replicaUUID]));
-  const rows: StoreScannedFile[] = found.map((file) => ({
-    sourceName: file.source,
-    relPath: file.relPath,
-    replicaUUID: replicas.get(file.source) ?? '',
-    size: file.size,
-    mtimeMs: file.mtimeMs,
-  }));
+  // A path the listing holds needs no write (its insert would do nothing) and no second read of
+  // its row: a rescan of an unchanged folder costs no store round trip per file.
+  const listed = new Set(before.map((doc) => pathKey(doc.sourceName, doc.relPath)));
+  const rows: StoreScannedFile[] = [];
+  for (const file of found) {
+    if (listed.has(pathKey(file.source, file.relPath))) continue;
+    rows.push({ sourceName: file.source, relPath: file.relPath, replicaUUID: replicas.get(file.source) ?? '', size: file.size, mtimeMs: file.mtimeMs });
+  }
+  if (rows.length === 0) return [...before];
   const rowsById = new Map(before.map((doc) => [doc.id, doc]));
-  if (rows.length > 0) for (const { document } of await store.upsertScannedMany(rows, now)) rowsById.set(document.id, document);
+  for (const { document } of await store.upsertScannedMany(rows, now)) rowsById.set(document.id, document);
   return [...rowsById.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -225,7 +228,7 @@ async function retireUndecided(
   now: number,
 ): Promise<void> {
   for (const doc of documents) {
-    if (toKnownDocument(doc) !== null || scanComplete[doc.sourceName] !== true) continue;
+    if (isKnownToPlanner(doc) || scanComplete[doc.sourceName] !== true) continue;
     if (files.has(pathKey(doc.sourceName, doc.relPath))) continue;
     await store.queueDelete(doc.id, now);
   }
