@@ -9,6 +9,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 
 /** A pass over fewer files leaves too little garbage to be worth a collection. */
@@ -38,7 +39,7 @@ export function shouldCompact(filesSinceLast: number, parkedForMs: number): bool
   return filesSinceLast >= COMPACT_AFTER_FILES && parkedForMs > COMPACT_AFTER_PARKED_MS;
 }
 
-export function createHeapCompactor(clock: Clock, collect: FullCollection | null = fullCollection()): HeapCompactor {
+export function createHeapCompactor(clock: Clock, log: Logger, collect: FullCollection | null = fullCollection()): HeapCompactor {
   let files = 0;
   let collections = 0;
   let pending: AbortController | null = null;
@@ -56,7 +57,10 @@ export function createHeapCompactor(clock: Clock, collect: FullCollection | null
           pending = null;
           files = 0;
           collections++;
+          const before = process.memoryUsage();
           collect();
+          const after = process.memoryUsage();
+          log.debug({ heapUsedMb: mb(after.heapUsed), freedHeapMb: mb(before.heapUsed - after.heapUsed), rssMb: mb(after.rss) }, 'heap compacted after a large pass');
         },
         () => undefined,
       );
@@ -84,4 +88,8 @@ export function fullCollection(): FullCollection | null {
   } catch {
     return null;
   }
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 1024 / 102.4) / 10;
 }

@@ -65,6 +65,29 @@ describe('sync pass (scan → extract → plan → apply)', () => {
     expect(await store.listJobs({ states: ['queued'] })).toHaveLength(5);
   });
 
+  it('registers only paths the store does not hold yet: a rescan of known files writes no scan rows', async () => {
+    await writeMixedFolder(folder);
+    await pass();
+    const registered: string[][] = [];
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'upsertScannedMany') {
+          return (files: { relPath: string }[], now: number) => (registered.push(files.map((f) => f.relPath)), target.upsertScannedMany(files as never, now));
+        }
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await clock.advance(60_000);
+    const rescan = await runSyncPass({ clock, store: counting, extractor: pool, log: silentLog, config: folder.config() });
+    expect(rescan.counts).toMatchObject({ scanned: 7, extracted: 0, create: 0 });
+    expect(registered).toEqual([]);
+    await folder.write('late.md', '# Late\n');
+    const withNew = await runSyncPass({ clock, store: counting, extractor: pool, log: silentLog, config: folder.config() });
+    expect(registered).toEqual([['late.md']]);
+    expect(withNew.counts).toMatchObject({ scanned: 8, extracted: 1, create: 1 });
+  });
+
   it('re-reads a rejected file only when it changes', async () => {
     await writeMixedFolder(folder);
     await pass();

@@ -1,6 +1,9 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { COMPACT_AFTER_FILES, COMPACT_AFTER_PARKED_MS, createHeapCompactor, fullCollection, shouldCompact } from '../../src/daemon/heap-compaction.js';
 import { FakeClock } from '../support/fake-clock.js';
+
+const silent = pino({ level: 'silent' });
 
 describe('heap compaction after a large pass', () => {
   it('is due only after a pass over at least 1,000 files and a park longer than the wait', () => {
@@ -12,7 +15,7 @@ describe('heap compaction after a large pass', () => {
   it('collects once, 20 s into a long park after a large pass, on the injected clock', async () => {
     const clock = new FakeClock();
     let collected = 0;
-    const compactor = createHeapCompactor(clock, () => collected++);
+    const compactor = createHeapCompactor(clock, silent, () => collected++);
     compactor.passFinished(10_000);
     compactor.parked(clock.now() + 600_000);
     await clock.advance(COMPACT_AFTER_PARKED_MS - 1);
@@ -30,7 +33,7 @@ describe('heap compaction after a large pass', () => {
   it('a loop that wakes before the wait is over does not collect; the next long park does', async () => {
     const clock = new FakeClock();
     let collected = 0;
-    const compactor = createHeapCompactor(clock, () => collected++);
+    const compactor = createHeapCompactor(clock, silent, () => collected++);
     compactor.passFinished(600);
     compactor.passFinished(600);
     compactor.parked(clock.now() + 60_000);
@@ -46,10 +49,10 @@ describe('heap compaction after a large pass', () => {
   it('a short park (a poll due soon) never collects, and small passes never do', async () => {
     const clock = new FakeClock();
     let collected = 0;
-    const small = createHeapCompactor(clock, () => collected++);
+    const small = createHeapCompactor(clock, silent, () => collected++);
     small.passFinished(999);
     small.parked(clock.now() + 600_000);
-    const large = createHeapCompactor(clock, () => collected++);
+    const large = createHeapCompactor(clock, silent, () => collected++);
     large.passFinished(5_000);
     large.parked(clock.now() + COMPACT_AFTER_PARKED_MS);
     await clock.advance(600_000);

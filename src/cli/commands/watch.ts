@@ -69,7 +69,7 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
       clock: systemClock,
       log,
       options: { pollIntervalMs: config.status.pollIntervalSeconds * 1000, rescanIntervalMs: config.daemon.rescanMinutes * 60_000 },
-      observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle, createHeapCompactor(systemClock)),
+      observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle, createHeapCompactor(systemClock, log.child({ component: 'daemon' }))),
     });
     watcher.on('change', (event) => daemon.notify(event));
     watcher.on('error', () => undefined);
