@@ -6,12 +6,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { createDaemon } from '../../src/engine/daemon.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { warmPool } from '../support/warm-pool.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, silentLog, simulatorClient, type EngineFolder } from './engine-harness.js';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const MIN = 60_000;
@@ -28,17 +27,7 @@ beforeEach(async () => {
   sim = await startSimulator({ clock, timeline: { stepMs: 1000 } });
   const config = folder.config({ baseUrl: sim.url, uploadsPerHour: 10 });
   const store = await openSqliteStore({ path: folder.statePath });
-  const api = createSensayClient({
-    baseUrl: sim.url,
-    apiVersion: config.api.apiVersion,
-    secret: sim.secret,
-    requestsPerMinute: 100_000,
-    clock,
-    log: silentLog,
-    maxAttempts: 1,
-    maxRetryAfterMs: 1,
-    timeoutMs: 5_000,
-  });
+  const api = simulatorClient(sim, clock, config);
   const extractor = await warmPool({ workers: 2, log: silentLog, taskTimeoutMs: 20_000 });
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'daemon-test:1:bbbbbb' });
 }, 120_000);

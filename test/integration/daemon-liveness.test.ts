@@ -16,12 +16,11 @@ import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { createDaemon } from '../../src/engine/daemon.js';
 import type { Extractor } from '../../src/extractors/extraction.js';
 import type { ExtractorPool } from '../../src/extractors/pool.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { warmPool } from '../support/warm-pool.js';
-import { makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, silentLog, simulatorClient, type EngineFolder } from './engine-harness.js';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
 const POLL_MS = 5_000;
@@ -69,17 +68,7 @@ describe('liveness during a long first pass', () => {
     for (let i = 0; i < FILES; i++) await folder.write(`d${i % 3}/note-${String(i).padStart(2, '0')}.md`, `# Note ${i}\n\nabout item ${i}\n`);
     const config = folder.config({ baseUrl: sim.url, uploadsPerHour: 100, status: { pollIntervalSeconds: POLL_MS / 1000 } });
     const store = await openSqliteStore({ path: folder.statePath });
-    const api = createSensayClient({
-      baseUrl: sim.url,
-      apiVersion: config.api.apiVersion,
-      secret: sim.secret,
-      requestsPerMinute: 100_000,
-      clock,
-      log: silentLog,
-      maxAttempts: 1,
-      maxRetryAfterMs: 1,
-      timeoutMs: 5_000,
-    });
+    const api = simulatorClient(sim, clock, config);
     const heartbeat = createLoopHeartbeat(clock);
     // Control: the same loop seen only through its round boundaries (what liveness read before).
     const roundsOnly = createLoopHeartbeat(clock);

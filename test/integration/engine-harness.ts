@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import type { Clock } from '../../src/clock/clock.js';
 import { parseConfig } from '../../src/config/index.js';
+import { createSensayClient, type SensayClient } from '../../src/sensay/client.js';
 import type { LoadedConfig } from '../../src/config/types.js';
 
 export const REPLICA = '7f3c2a10-0000-4000-8000-0000000000aa';
@@ -71,4 +73,19 @@ export async function writeMixedFolder(folder: EngineFolder): Promise<void> {
   await folder.copyFixture('text.pdf', 'manuals/text.pdf');
   await folder.copyFixture('text.docx', 'manuals/text.docx');
   await folder.copyFixture('encrypted.pdf', 'secret.pdf');
+}
+
+/** The real API client against the simulator on the test's clock: no retries, no rate limit to speak of. */
+export function simulatorClient(sim: { url: string; secret: string }, clock: Clock, config: LoadedConfig): SensayClient {
+  return createSensayClient({
+    baseUrl: sim.url,
+    apiVersion: config.api.apiVersion,
+    secret: sim.secret,
+    requestsPerMinute: 100_000,
+    clock,
+    log: silentLog,
+    maxAttempts: 1,
+    maxRetryAfterMs: 1,
+    timeoutMs: 5_000,
+  });
 }

@@ -1,12 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type SimEntry, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { inPlaceRefusal } from '../../src/uploader/in-place-support.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { makeEngineFolder, REPLICA, silentLog, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, REPLICA, silentLog, simulatorClient, type EngineFolder } from './engine-harness.js';
 
 /**
  * Text mode, `update: "in-place"` (issue 13): a changed document's entry gets PATCH { rawText }
@@ -42,17 +41,7 @@ async function boot(options: { source?: Record<string, unknown>; sim?: Simulator
     source: { mode: 'text', ...options.source },
     limits: { recreateBackoffSeconds: 1, ...options.limits },
   });
-  const api = createSensayClient({
-    baseUrl: sim.url,
-    apiVersion: config.api.apiVersion,
-    secret: sim.secret,
-    requestsPerMinute: 100_000,
-    clock,
-    log: silentLog,
-    maxAttempts: 1,
-    maxRetryAfterMs: 1,
-    timeoutMs: 5_000,
-  });
+  const api = simulatorClient(sim, clock, config);
   const extractor = { extract: pool.extract.bind(pool), validate: pool.validate.bind(pool) };
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });
   return sim;

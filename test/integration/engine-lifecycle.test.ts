@@ -5,12 +5,11 @@ import type { Clock } from '../../src/clock/clock.js';
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import { runSync } from '../../src/engine/sync-run.js';
 import type { ExtractorPool } from '../../src/extractors/pool.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type SimEntry, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock, flushMicrotasks } from '../support/fake-clock.js';
 import { warmPool } from '../support/warm-pool.js';
-import { makeEngineFolder, silentLog, writeMixedFolder, type EngineFolder } from './engine-harness.js';
+import { makeEngineFolder, silentLog, writeMixedFolder, simulatorClient, type EngineFolder } from './engine-harness.js';
 
 let pool: ExtractorPool;
 let folder: EngineFolder;
@@ -31,17 +30,7 @@ beforeEach(async () => {
   sim = await startSimulator({ clock, timeline: { stepMs: 1000 } });
   store = await openSqliteStore({ path: folder.statePath });
   const config = folder.config({ baseUrl: sim.url });
-  const api = createSensayClient({
-    baseUrl: sim.url,
-    apiVersion: config.api.apiVersion,
-    secret: sim.secret,
-    requestsPerMinute: 100_000,
-    clock,
-    log: silentLog,
-    maxAttempts: 1,
-    maxRetryAfterMs: 1,
-    timeoutMs: 5_000,
-  });
+  const api = simulatorClient(sim, clock, config);
   // The pool is shared by the file's tests: the engine must not close it.
   const extractor = { extract: pool.extract.bind(pool), validate: pool.validate.bind(pool) };
   engine = createEngine({ clock, store, api, extractor, log: silentLog, config, owner: 'test-host:1:aaaaaa' });

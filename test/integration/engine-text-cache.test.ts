@@ -6,12 +6,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createEngine, type Engine } from '../../src/engine/create-engine.js';
 import type { Extractor } from '../../src/extractors/extraction.js';
 import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
-import { createSensayClient } from '../../src/sensay/client.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { DAY_MS } from '../../src/store/maintenance.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { FIXTURES, makeEngineFolder, silentLog, type EngineFolder } from './engine-harness.js';
+import { FIXTURES, makeEngineFolder, silentLog, simulatorClient, type EngineFolder } from './engine-harness.js';
 
 let pool: ExtractorPool;
 let folder: EngineFolder;
@@ -35,17 +34,7 @@ beforeEach(async () => {
   sim = await startSimulator({ clock, timeline: { stepMs: 1000 } });
   store = await openSqliteStore({ path: folder.statePath });
   const config = folder.config({ baseUrl: sim.url, source: { mode: 'text' }, uploadsPerHour: 100 });
-  const api = createSensayClient({
-    baseUrl: sim.url,
-    apiVersion: config.api.apiVersion,
-    secret: sim.secret,
-    requestsPerMinute: 100_000,
-    clock,
-    log: silentLog,
-    maxAttempts: 1,
-    maxRetryAfterMs: 1,
-    timeoutMs: 5_000,
-  });
+  const api = simulatorClient(sim, clock, config);
   extracted = [];
   // The real pool, counted: every read of a file by the engine goes through here.
   const extractor: Extractor = {
