@@ -7,6 +7,10 @@
  * process tree (the CLI and every child, extraction workers included) and CPU time of the tree.
  * Target: ≤ 150 MB RSS, CPU ≈ 0.
  *
+ * At the end of the window the daemon's own /metrics give the split of its RSS: V8 heap (used and
+ * committed) and memory outside it. The rows go to the `idle` section of bench/results.json (a
+ * run at another --files replaces only its own rows).
+ *
  * Options: --files N (default 10000), --settle-seconds S (default 40, past extraction.idleSeconds),
  * --window-seconds S (default 30), --idle-seconds S (extraction.idleSeconds, default 30).
  */
@@ -15,8 +19,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { startSimulator } from '../src/sim/index.js';
 import { descendants } from '../test/support/proc-tree.js';
+import { readResults, recordSection, row, type BenchRow } from './support/results.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -71,7 +77,30 @@ function cpuTicks(pid: number): number {
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The daemon's RSS split from its own Prometheus metrics (prom-client's process and V8 gauges). */
+async function memorySplit(port: number): Promise<{ rss: number; heapUsed: number; heapTotal: number; external: number } | null> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^sensay_ingest_${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+    return { rss: gauge('process_resident_memory_bytes'), heapUsed: gauge('nodejs_heap_size_used_bytes'), heapTotal: gauge('nodejs_heap_size_total_bytes'), external: gauge('nodejs_external_memory_bytes') };
+  } catch {
+    return null;
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'bench-idle-'));
+const port = await freePort();
 const docs = join(dir, 'docs');
 generate(docs, FILES);
 const sim = await startSimulator({ secret: SECRET, timeline: { stepMs: 10 }, uploadsPerHour: FILES * 2, requestsPerMinute: Infinity });
@@ -83,7 +112,7 @@ writeFileSync(
     limits: { uploadsPerHour: FILES * 2, requestsPerMinute: 1_000_000 },
     status: { pollIntervalSeconds: 1 },
     extraction: { idleSeconds: IDLE_S },
-    daemon: { awaitWriteFinishMs: 0 },
+    daemon: { awaitWriteFinishMs: 0, port },
     sources: [{ name: 'docs', path: 'docs', replicaUUID: REPLICA }],
   }),
 );
@@ -121,12 +150,28 @@ try {
   const after = await tree();
   const cpu1 = after.reduce((sum, p) => sum + cpuTicks(p), 0);
   const cpuPercent = ((cpu1 - cpu0) / CLK_TCK / WINDOW_S) * 100;
+  const split = await memorySplit(port);
   daemon.kill('SIGTERM');
   await new Promise((resolve) => daemon.once('close', resolve));
   const mb = peak / 1024 / 1024;
   console.log(`idle watch over ${FILES} files: peak tree RSS ${mb.toFixed(1)} MB in ${peakProcesses} process(es), CPU ${cpuPercent.toFixed(2)} % of one core over ${WINDOW_S} s`);
   console.log(`uploads while idle: ${sim.stats().creates - creates}`);
+  if (split) {
+    console.log(
+      `daemon memory: RSS ${split.rss.toFixed(1)} MB = V8 heap ${split.heapTotal.toFixed(1)} MB committed (${split.heapUsed.toFixed(1)} MB used) + ${(split.rss - split.heapTotal).toFixed(1)} MB outside the heap (${split.external.toFixed(1)} MB external)`,
+    );
+  }
   console.log(`target ≤ 150 MB and CPU ≈ 0: ${mb <= 150 && cpuPercent < 1 ? 'met' : 'NOT met'}`);
+  const rows: BenchRow[] = [
+    row(`idle watch over ${FILES} synced files: peak RSS of the process tree`, mb, undefined, {
+      unit: 'MB',
+      target: '≤ 150 MB',
+      note: `${peakProcesses} process(es), CPU ${cpuPercent.toFixed(2)} % of one core over ${WINDOW_S} s${split ? `; heap ${split.heapUsed.toFixed(1)} MB used of ${split.heapTotal.toFixed(1)} MB committed, ${(split.rss - split.heapTotal).toFixed(1)} MB outside the heap` : ''}`,
+    }),
+  ];
+  const previous = readResults().idle;
+  const others = previous && 'rows' in previous ? previous.rows.filter((r) => !rows.some((n) => n.work === r.work)) : [];
+  recordSection('idle', [...others, ...rows]);
 } finally {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });

@@ -24,5 +24,7 @@ export const ExitCode = {
   USAGE: 2,
   AUTH: 3,
   UNREACHABLE: 4,
+  /** The run did not complete: files could not be read on this host (no extraction worker could start). */
+  INCOMPLETE: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

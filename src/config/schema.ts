@@ -78,6 +78,7 @@ const extractionSchema = object({
   maxDocxUncompressedBytes: integer(1).default(536_870_912),
   maxDocxEntries: integer(1).default(10_000),
   idleSeconds: integer(1).default(30),
+  startTimeoutSeconds: integer(1).default(60),
 });
 
 const daemonSchema = object({

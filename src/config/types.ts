@@ -41,6 +41,8 @@ export interface ExtractionConfig {
   readonly maxDocxEntries: number;
   /** A worker without work exits after this many seconds; the next file starts one again. */
   readonly idleSeconds: number;
+  /** A worker not ready this many seconds after it was started is killed: a failed start (backoff). */
+  readonly startTimeoutSeconds: number;
 }
 
 export interface DaemonConfig {

@@ -7,11 +7,11 @@ import type { ReplicaPause } from '../store/store.js';
 import { pauseKindOf } from '../uploader/pause-reasons.js';
 import type { LoopVitals } from './loop-heartbeat.js';
 
-/** Liveness fails when a round has run, or a wake-up is overdue, by this many poll intervals. */
+/** Liveness fails when a round has not moved on, or a wake-up is overdue, for this many poll intervals. */
 export const STUCK_AFTER_POLL_INTERVALS = 3;
 
 export type HealthReason =
-  /** A round has been running longer than 3 poll intervals (or the loop overslept that long). */
+  /** A round has shown no progress for longer than 3 poll intervals (or the loop overslept that long). */
   | { readonly code: 'LOOP_STUCK'; readonly forSeconds: number }
   /** The API has not answered for longer than `daemon.unhealthyAfterSeconds`. */
   | { readonly code: 'API_UNREACHABLE'; readonly forSeconds: number }

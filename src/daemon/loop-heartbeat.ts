@@ -2,7 +2,10 @@ import type { Clock } from '../clock/clock.js';
 
 /** Where the daemon loop is, as liveness reads it. Times on the injected clock. */
 export interface LoopVitals {
-  /** A round has been running since then (null while the loop sleeps). */
+  /**
+   * A round is running and last moved on then: its start, or its latest progress (a file
+   * examined, a job done). null while the loop sleeps.
+   */
   readonly busySince: number | null;
   /** The loop sleeps until then (null while a round runs). */
   readonly sleepingUntil: number | null;
@@ -13,6 +16,11 @@ export interface LoopVitals {
 export interface LoopHeartbeat {
   /** A round begins (the daemon's `roundStarting` observer). */
   roundStarting(): void;
+  /**
+   * Work inside the round moved on (the daemon's `progress` observer): a long round that keeps
+   * moving, such as a first catch-up over thousands of files, is alive.
+   */
+  progress(): void;
   /** A round is over and the loop sleeps until `until` (the daemon's `sleeping` observer). */
   sleeping(until: number): void;
   vitals(): LoopVitals;
@@ -24,6 +32,9 @@ export function createLoopHeartbeat(clock: Clock): LoopHeartbeat {
   return {
     roundStarting() {
       vitals = { ...vitals, busySince: clock.now(), sleepingUntil: null };
+    },
+    progress() {
+      if (vitals.busySince !== null) vitals = { ...vitals, busySince: clock.now() };
     },
     sleeping(until) {
       vitals = { busySince: null, sleepingUntil: until, lastRoundAt: clock.now() };

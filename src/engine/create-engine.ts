@@ -58,7 +58,7 @@ export interface Engine {
   readonly host: HostSession;
   syncPass(options?: SyncPassOptions): Promise<SyncPassReport>;
   /** Adopts entries proven to hold a queued first upload, then runs every job runnable now (within the budget); never waits for a slot. */
-  runJobs(options?: { signal?: AbortSignal }): Promise<RunSummary>;
+  runJobs(options?: { signal?: AbortSignal; onProgress?: () => void }): Promise<RunSummary>;
   pollOnce(options?: { signal?: AbortSignal }): Promise<PollResult>;
   /**
    * Start-up check of every configured replica: the `pageSize=0` count proves the secret (throws

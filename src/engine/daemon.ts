@@ -24,6 +24,8 @@ export type DaemonEngine = Pick<Engine, 'reconcile' | 'syncPass' | 'runJobs' | '
 export interface DaemonObserver {
   /** A round begins (liveness: a round that never ends is a stuck loop). */
   roundStarting?(): void;
+  /** Work inside a round moved on (a source scanned, a file examined, a decision recorded, a job done). */
+  progress?(): void;
   pass?(report: SyncPassReport): void;
   jobs?(run: RunSummary): void;
   poll?(result: PollResult, at: number): void;
@@ -91,6 +93,7 @@ class DaemonLoop implements Daemon {
   #lastBudgetWake: number | null = null;
   #wake: { controller: AbortController; until: number } | null = null;
   #running = false;
+  readonly #progress = (): void => this.#observer.progress?.();
 
   constructor(deps: DaemonDeps) {
     this.#engine = deps.engine;
@@ -185,7 +188,7 @@ class DaemonLoop implements Daemon {
     this.#pendingScan = null;
     // Counted from the attempt: a failed pass is retried by its own back-off, not by the rescan timer.
     this.#lastScanAt = now;
-    const pass = await this.#attempt('scanning the sources', signal, false, () => this.#engine.syncPass({ signal }));
+    const pass = await this.#attempt('scanning the sources', signal, false, () => this.#engine.syncPass({ signal, onProgress: this.#progress }));
     if (!pass.ok) {
       if (pass.fatal) return this.#authFailure(pass.fatal);
       if (!signal.aborted) this.#pendingScan = scheduleBatch(this.#pendingScan, this.#clock.now() + this.#localBackoff(), now);
@@ -206,7 +209,7 @@ class DaemonLoop implements Daemon {
   async #jobsStep(signal: AbortSignal): Promise<DaemonExit | null> {
     const now = this.#clock.now();
     if (!this.#reconciled || this.#jobsDueAt === null || this.#jobsDueAt > now || now < this.#apiRetryAt) return null;
-    const attempt = await this.#attempt('running jobs', signal, false, () => this.#engine.runJobs({ signal }));
+    const attempt = await this.#attempt('running jobs', signal, false, () => this.#engine.runJobs({ signal, onProgress: this.#progress }));
     if (!attempt.ok) {
       if (attempt.fatal) return this.#authFailure(attempt.fatal);
       this.#jobsDueAt = this.#clock.now() + this.#localBackoff();

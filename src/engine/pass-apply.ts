@@ -7,6 +7,8 @@ import type { DuplicateFile, Plan, PlanJob, RejectedFile } from './plan-types.js
 export interface ApplyDeps {
   readonly store: Store;
   readonly log: Logger;
+  /** Called as each decision has been recorded (the pass's progress). */
+  readonly progress?: () => void;
 }
 
 /** What the applier needs to know about this pass besides the plan. */
@@ -63,6 +65,7 @@ class PlanApplier {
   }
 
   note(item: { source: string; relPath: string }, action: DeferredReport['action'], outcome: Outcome): void {
+    this.deps.progress?.();
     if (outcome.ok) return;
     this.log.info({ source: item.source, path: item.relPath, action, reason: outcome.reason }, outcome.detail);
     this.deferred.push({ source: item.source, path: item.relPath, action, reason: outcome.reason, detail: outcome.detail });

@@ -14,6 +14,13 @@ export type PassExtraction = Omit<Extracted, 'text'> | Rejected;
 /** Takes the text of a file just extracted (text mode: into the text cache) before the pass drops it. */
 export type TextSink = (found: FoundFile, text: string, textHash: string) => Promise<void>;
 
+export interface ExtractHooks {
+  /** Takes text-mode texts before the pass drops them. */
+  readonly sink?: TextSink | undefined;
+  /** Called as each file has been read (the pass's progress). */
+  readonly examined?: () => void;
+}
+
 /** One file of this pass: what the scanner found and, when it was read, what the extractor said. */
 export interface ExaminedFile {
   readonly found: FoundFile;
@@ -37,8 +44,9 @@ export async function extractAll(
   files: readonly { found: FoundFile; discoveredAt: number; read: boolean }[],
   concurrency: number,
   depthOf: (found: FoundFile) => ReadDepth,
-  sink?: TextSink,
+  hooks: ExtractHooks = {},
 ): Promise<ExaminedFile[]> {
+  const { sink, examined } = hooks;
   const queue = new PQueue({ concurrency: Math.max(1, concurrency) });
   const examine = (found: FoundFile): Promise<Extraction | Validation> => {
     const options = { expected: { dev: found.dev, ino: found.ino, size: found.size } };
@@ -54,6 +62,7 @@ export async function extractAll(
         if (sink) await sink(found, checked.text, checked.textHash);
         return withoutText(checked);
       });
+      examined?.();
       return { found, extraction, discoveredAt };
     }),
   );

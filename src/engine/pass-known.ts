@@ -12,13 +12,18 @@ import type { KnownDocument } from './plan-types.js';
  * changed file and plans the replace again.
  */
 export function toKnownDocument(doc: DocumentRecord): KnownDocument | null {
-  if (doc.state === 'discovered') return null;
+  if (doc.state === 'discovered' || !isKnownToPlanner(doc)) return null;
   const liveEntry = doc.entryId ?? doc.previousEntryId;
   if (doc.state === 'extracted') {
-    if (liveEntry === null) return null;
     return { ...base(doc, liveEntry), state: 'ready', sha256: null, textHash: null, mtimeMs: -1 };
   }
   return { ...base(doc, liveEntry), state: doc.state === 'gone' ? 'deleted' : doc.state };
+}
+
+/** Whether `toKnownDocument` shows the row to the planner (without building what it shows). */
+export function isKnownToPlanner(doc: DocumentRecord): boolean {
+  if (doc.state === 'discovered') return false;
+  return doc.state !== 'extracted' || (doc.entryId ?? doc.previousEntryId) !== null;
 }
 
 function base(doc: DocumentRecord, entryId: number | null): Omit<KnownDocument, 'state'> {

@@ -33,6 +33,17 @@ export interface SettlingFile {
   readonly path: string;
 }
 
+/**
+ * A file this pass could not read for a fault of this host, not of the file: no extraction
+ * worker could start. Nothing is decided about it; the next pass examines it again.
+ */
+export interface UnprocessedFile {
+  readonly source: string;
+  readonly path: string;
+  readonly reason: 'WORKER_UNAVAILABLE';
+  readonly detail: string;
+}
+
 export interface PassCounts {
   /** Files found by every scan together. */
   scanned: number;
@@ -54,6 +65,8 @@ export interface PassCounts {
    * copy may still be in progress. Not read, not recorded; a later pass examines them.
    */
   settling: number;
+  /** New or changed files that could not be read (no extraction worker could start): nothing decided. */
+  unprocessed: number;
 }
 
 export interface SyncPassReport {
@@ -68,6 +81,8 @@ export interface SyncPassReport {
   readonly settlingUntil: number | null;
   /** The files still being written after the settle window, left unread by this pass. */
   readonly settlingFiles: readonly SettlingFile[];
+  /** Files that could not be read this pass (no extraction worker): the run did not complete. */
+  readonly unprocessed: readonly UnprocessedFile[];
   readonly deferred: readonly DeferredReport[];
   /** The plan as computed; a dry run prints it. */
   readonly plan: Plan;
@@ -76,14 +91,17 @@ export interface SyncPassReport {
 }
 
 export function emptyCounts(): PassCounts {
-  return { scanned: 0, extracted: 0, create: 0, replace: 0, update: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0, settling: 0 };
+  return { scanned: 0, extracted: 0, create: 0, replace: 0, update: 0, delete: 0, rename: 0, duplicate: 0, rejected: 0, kept: 0, unchanged: 0, settling: 0, unprocessed: 0 };
 }
 
-/** `settling` tells which `none` jobs are settling files, counted apart rather than as unchanged. */
-export function countPlan(plan: Plan, counts: PassCounts, settling: (job: PlanJob) => boolean = () => false): void {
+/**
+ * `apart` tells which `none` jobs are counted apart rather than as unchanged: settling files and
+ * files no worker could read (`counts.settling` and `counts.unprocessed`).
+ */
+export function countPlan(plan: Plan, counts: PassCounts, apart: (job: PlanJob) => boolean = () => false): void {
   for (const job of plan.jobs) {
     if (job.action === 'none') {
-      if (settling(job)) continue;
+      if (apart(job)) continue;
       if (job.reason === 'KEPT') counts.kept++;
       else counts.unchanged++;
     } else {

@@ -13,9 +13,9 @@ import { estimateQueue, type QueueEta } from './eta.js';
 import { applyPlan, pathKey } from './pass-apply.js';
 import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
 import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
-import { isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
+import { isKnownToPlanner, isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
 import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
-import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport } from './pass-report.js';
+import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport, type UnprocessedFile } from './pass-report.js';
 import { plan as makePlan } from './planner.js';
 import { textSinkFor } from './text-cache-upkeep.js';
 import type { KnownDocument, PlanSource } from './plan-types.js';
@@ -49,6 +49,8 @@ export interface SyncPassOptions {
    */
   readonly settle?: 'defer' | 'wait';
   readonly signal?: AbortSignal;
+  /** Called as the pass moves on: each source scanned, each file examined, each decision recorded. */
+  readonly onProgress?: () => void;
 }
 
 /**
@@ -64,7 +66,8 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
 
   const foreign = deps.foreign ?? new Set<string>();
   const before = store ? (await store.listDocuments()).filter((doc) => !foreign.has(doc.sourceName)) : [];
-  const scans = await scanAll(config.sources, before, log, options.signal);
+  const progress = options.onProgress ?? (() => undefined);
+  const scans = await scanAll(config.sources, before, log, options.signal, progress);
   const found = scans.flatMap((scan) => scan.files);
   const documents = !dryRun && store ? await recordScan(store, config.sources, found, before, startedAt) : before;
 
@@ -78,7 +81,7 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const sink = !dryRun && deps.texts ? textSinkFor(deps.texts, config.sources, log) : undefined;
   const modes = new Map(config.sources.map((source) => [source.name, source.mode]));
   const depthOf = (file: FoundFile): ReadDepth => (modes.get(file.source) === 'text' ? 'text' : 'validate');
-  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, depthOf, sink);
+  const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, depthOf, { sink, examined: progress });
   const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
@@ -98,7 +101,7 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   let eta: QueueEta | undefined;
   if (!dryRun && store) {
     const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
-    deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log });
+    deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log, progress });
     const sources = config.sources.map((source) => source.name);
     await recordDeleteOutcome(store, { sources, held: planned.held, context: deletes, scanComplete, now: startedAt }, log);
     await retireUndecided(store, documents, files, scanComplete, startedAt);
@@ -110,7 +113,9 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   counts.scanned = found.length;
   counts.extracted = examined.filter((file) => file.extraction !== null).length;
   counts.settling = toRead.settling.length;
-  countPlan(planned, counts, (job) => settlingKeys.has(pathKey(job.source, job.relPath)));
+  const unprocessed = unprocessedFiles(examined);
+  counts.unprocessed = unprocessed.length;
+  countPlan(planned, counts, (job) => settlingKeys.has(pathKey(job.source, job.relPath)) || job.reason === 'WORKER_UNAVAILABLE');
   const report: SyncPassReport = {
     dryRun,
     startedAt,
@@ -121,11 +126,15 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     scanProblems: scans.filter((scan) => !scan.complete).map((scan) => ({ source: scan.source, problem: scan.problem ?? 'incomplete scan' })),
     settlingUntil: toRead.settlingUntil,
     settlingFiles: toRead.settling.map((file) => ({ source: file.source, path: file.relPath })),
+    unprocessed,
     deferred,
     plan: planned,
     ...(eta && { eta }),
   };
   if (!dryRun && store) await store.appendEvent({ at: report.finishedAt, type: 'sync.pass', detail: { ...counts } });
+  if (unprocessed.length > 0) {
+    log.warn({ files: unprocessed.length, detail: unprocessed[0]?.detail }, 'files not processed: no extraction worker could start; examined again on a later pass');
+  }
   if (toRead.settling.length > 0) {
     log.info({ files: toRead.settling.length, until: new Date(toRead.settlingUntil ?? startedAt).toISOString() }, 'files still being written; examined on a later pass');
   }
@@ -133,24 +142,36 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   return report;
 }
 
+/** Files the pool could not read at all (no worker could start): a fault of this host, not of the file. */
+function unprocessedFiles(examined: readonly ExaminedFile[]): UnprocessedFile[] {
+  return examined.flatMap(({ found, extraction }) =>
+    extraction !== null && !extraction.ok && extraction.reason === 'WORKER_UNAVAILABLE'
+      ? [{ source: found.source, path: found.relPath, reason: 'WORKER_UNAVAILABLE' as const, detail: extraction.detail }]
+      : [],
+  );
+}
+
 async function scanAll(
   sources: readonly SourceConfig[],
   documents: readonly DocumentRecord[],
   log: Logger,
   signal: AbortSignal | undefined,
+  progress: () => void,
 ): Promise<ScanResult[]> {
   const results: ScanResult[] = [];
   for (const source of sources) {
     const known = knownStats(documents.filter((doc) => doc.sourceName === source.name));
     results.push(await scanSource(source, { known, log, signal }));
+    progress();
   }
   return results;
 }
 
 /**
- * Registers every found path (new ones as `discovered`) in one transaction and returns every
- * row: the listing taken before the scan, updated with the rows the upsert returned (one read of
- * the documents table per pass, not two; the store refuses any transition a stale row would ask).
+ * Registers every found path the listing does not hold yet (as `discovered`) in one transaction
+ * and returns every row: the listing taken before the scan (sorted by id), with the rows the
+ * upsert returned (one read of the documents table per pass, not two; the store refuses any
+ * transition a stale row would ask).
  */
 async function recordScan(
   store: Store,
@@ -160,15 +181,17 @@ async function recordScan(
   now: number,
 ): Promise<DocumentRecord[]> {
   const replicas = new Map(sources.map((source) => [source.name, source.replicaUUID]));
-  const rows: StoreScannedFile[] = found.map((file) => ({
-    sourceName: file.source,
-    relPath: file.relPath,
-    replicaUUID: replicas.get(file.source) ?? '',
-    size: file.size,
-    mtimeMs: file.mtimeMs,
-  }));
+  // A path the listing holds needs no write (its insert would do nothing) and no second read of
+  // its row: a rescan of an unchanged folder costs no store round trip per file.
+  const listed = new Set(before.map((doc) => pathKey(doc.sourceName, doc.relPath)));
+  const rows: StoreScannedFile[] = [];
+  for (const file of found) {
+    if (listed.has(pathKey(file.source, file.relPath))) continue;
+    rows.push({ sourceName: file.source, relPath: file.relPath, replicaUUID: replicas.get(file.source) ?? '', size: file.size, mtimeMs: file.mtimeMs });
+  }
+  if (rows.length === 0) return [...before];
   const rowsById = new Map(before.map((doc) => [doc.id, doc]));
-  if (rows.length > 0) for (const { document } of await store.upsertScannedMany(rows, now)) rowsById.set(document.id, document);
+  for (const { document } of await store.upsertScannedMany(rows, now)) rowsById.set(document.id, document);
   return [...rowsById.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -208,7 +231,7 @@ async function retireUndecided(
   now: number,
 ): Promise<void> {
   for (const doc of documents) {
-    if (toKnownDocument(doc) !== null || scanComplete[doc.sourceName] !== true) continue;
+    if (isKnownToPlanner(doc) || scanComplete[doc.sourceName] !== true) continue;
     if (files.has(pathKey(doc.sourceName, doc.relPath))) continue;
     await store.queueDelete(doc.id, now);
   }

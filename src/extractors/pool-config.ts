@@ -4,12 +4,16 @@ import { DEFAULT_LIMITS, type ExtractLimits, type ExtractOptions } from './extra
 import { DEFAULT_SPLIT_RULE, type SplitRule } from './pdf-split.js';
 import type { ExtractorPoolOptions } from './pool.js';
 
+/** A worker loads its parsers before it says ready: seconds normally, far more on a cold, loaded host. */
+export const DEFAULT_START_TIMEOUT_MS = 60_000;
+
 export type PoolConfig = {
   workers: number;
   taskTimeoutMs: number;
   maxWorkerMemoryMb: number;
   sampleIntervalMs: number;
   idleMs: number;
+  startTimeoutMs: number;
   split: SplitRule | undefined;
   limits: ExtractLimits;
 };
@@ -26,6 +30,7 @@ export function normaliseOptions(options: ExtractorPoolOptions): Readonly<PoolCo
     maxWorkerMemoryMb: positive('maxWorkerMemoryMb', options.maxWorkerMemoryMb, 1024),
     sampleIntervalMs: positive('sampleIntervalMs', options.sampleIntervalMs, 50),
     idleMs: positive('idleSeconds', options.idleSeconds, 30) * 1000,
+    startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, DEFAULT_START_TIMEOUT_MS),
     split:
       options.pdfSplit === false
         ? undefined

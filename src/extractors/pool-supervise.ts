@@ -2,7 +2,8 @@
  * Keeping workers healthy and few: a busy worker's time and memory are watched (RSS sampled, as
  * pdf.js allocates outside the V8 heap) and the worker is killed past either bound; a worker that
  * died mid-task is explained (out of memory or a crash); an idle worker retires after `idleMs`;
- * a worker that fails to start holds further starts back, 1 s doubling to 1 min.
+ * a worker that exits before it is ready, or hangs past `startTimeoutMs`, is a failed start and
+ * holds further starts back, 1 s doubling to 1 min.
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
@@ -91,6 +92,27 @@ export class Supervisor {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * Starts the start countdown of a new worker: still `starting` after `startTimeoutMs`, it hangs
+   * (a stuck import, a full disk) and `timedOut` runs. Cancelled by `started`.
+   */
+  awaitStart(slot: WorkerSlot, timedOut: (slot: WorkerSlot) => void): void {
+    const countdown = new AbortController();
+    slot.starting = countdown;
+    this.#deps.clock.sleep(this.#deps.config.startTimeoutMs, countdown.signal).then(
+      () => {
+        if (slot.starting === countdown && slot.state === 'starting') timedOut(slot);
+      },
+      () => undefined,
+    );
+  }
+
+  /** The worker said ready, or exited: its start countdown ends. */
+  started(slot: WorkerSlot): void {
+    slot.starting?.abort();
+    slot.starting = undefined;
   }
 
   /** Records a failed start; returns the wait before the next start may be tried. */

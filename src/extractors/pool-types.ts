@@ -32,6 +32,8 @@ export type WorkerSlot = {
   stderrTail: string;
   /** Aborts the busy task's supervision (time and memory sampling). */
   abort?: AbortController;
+  /** Aborts the start countdown (the worker said ready or exited). */
+  starting?: AbortController;
   /** Aborts the idle countdown. */
   idle?: AbortController;
 };
@@ -39,7 +41,7 @@ export type WorkerSlot = {
 export type PoolStats = {
   peakWorkerRssBytes: number;
   workersStarted: number;
-  /** Worker processes that exited (or never came up) before saying ready. */
+  /** Worker processes that exited, never came up, or hung past the start timeout before saying ready. */
   startFailures: number;
   /** Workers that exited after `idleMs` without work. */
   idleExits: number;

@@ -6,8 +6,9 @@
  * because only a process can be killed mid-parse with its native memory reclaimed.
  *
  * Workers are lean: they start when work is queued (up to `workers`), and exit after `idleSeconds`
- * without work. A worker that fails to start is logged with its stderr and further starts back
- * off (1 s → 1 min); while no worker runs, queued files are answered WORKER_UNAVAILABLE.
+ * without work. A worker that fails to start (exits, or hangs past `startTimeoutMs` and is killed)
+ * is logged with its stderr and further starts back off (1 s → 1 min); while no worker runs,
+ * queued files are answered WORKER_UNAVAILABLE.
  *
  * The parts: pool-spawn (a process and its events), pool-supervise (bounds, crashes, idling,
  * start backoff), pool-dispatch (the queue, PDF page-range splitting).
@@ -19,7 +20,7 @@ import type { SplitRule } from './pdf-split.js';
 import { definedOnly, normaliseOptions } from './pool-config.js';
 import type { Validation } from './validation.js';
 import { Dispatcher } from './pool-dispatch.js';
-import { hasExited, spawnWorker } from './pool-spawn.js';
+import { hasExited, killWorker, spawnWorker } from './pool-spawn.js';
 import { crashVerdict, settle, Supervisor } from './pool-supervise.js';
 import { PoolClosedError, type PoolStats, type WorkerSlot } from './pool-types.js';
 import { forkWorker, type ForkWorker } from './worker-process.js';
@@ -38,6 +39,11 @@ export type ExtractorPoolOptions = Partial<ExtractLimits> & {
   sampleIntervalMs?: number;
   /** A worker without work exits after this long, default 30 s. */
   idleSeconds?: number;
+  /**
+   * A worker that has not said ready this long after it was started is killed and counted as a
+   * failed start (with the start backoff), default 60 s.
+   */
+  startTimeoutMs?: number;
   /**
    * Which PDFs are extracted page-parallel across workers (default ≥ 2 MiB and ≥ 50 pages);
    * false turns it off. Never with one worker.
@@ -79,7 +85,9 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
 
   const spawn = (): void => {
     stats.workersStarted++;
-    slots.add(spawnWorker(fork, config.maxWorkerMemoryMb, { onMessage, onExit }, log));
+    const slot = spawnWorker(fork, config.maxWorkerMemoryMb, { onMessage, onExit }, log);
+    slots.add(slot);
+    supervisor.awaitStart(slot, startTimedOut);
   };
 
   /** Starts workers for queued work nobody free can take, within `workers` and the start backoff. */
@@ -113,6 +121,7 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
     if (message.type === 'ready') {
       if (slot.state !== 'starting') return;
       slot.state = 'ready';
+      supervisor.started(slot);
       supervisor.startSucceeded();
       return idleOrNext(slot);
     }
@@ -126,7 +135,8 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
   const onExit = (slot: WorkerSlot, code: number | null, signal: NodeJS.Signals | null): void => {
     slots.delete(slot);
     slot.idle?.abort();
-    if (slot.state === 'starting' && !closed) startFailed(slot, code, signal);
+    supervisor.started(slot);
+    if (slot.state === 'starting' && !closed) startFailed(slot, `exit ${code ?? signal ?? 'before start'}`, { code, signal });
     if (slot.task && !slot.settled) {
       log.warn({ path: slot.task.path, code, signal }, 'extractor worker died');
       settle(slot, crashVerdict(slot, code, signal, config.maxWorkerMemoryMb));
@@ -137,13 +147,19 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
     }
   };
 
-  const startFailed = (slot: WorkerSlot, code: number | null, signal: NodeJS.Signals | null): void => {
+  /** Not ready after `startTimeoutMs`: a failed start like an exit; its exit comes later, as `dying`. */
+  const startTimedOut = (slot: WorkerSlot): void => {
+    startFailed(slot, `no ready signal within ${config.startTimeoutMs / 1000} s (killed)`, { timedOut: true });
+    killWorker(slot);
+  };
+
+  const startFailed = (slot: WorkerSlot, what: string, fields: Record<string, unknown>): void => {
     stats.startFailures++;
     const retryInMs = supervisor.startFailed();
     const stderr = slot.stderrTail.trim();
     const lastLine = stderr.split('\n').pop()?.slice(0, 200) ?? '';
-    lastStartFailure = `exit ${code ?? signal ?? 'before start'}${lastLine ? `: ${lastLine}` : ''}`;
-    log.error({ code, signal, stderr: stderr.slice(-2000), retryInMs }, 'extraction worker failed to start; next start after a backoff');
+    lastStartFailure = `${what}${lastLine ? `: ${lastLine}` : ''}`;
+    log.error({ ...fields, stderr: stderr.slice(-2000), retryInMs }, 'extraction worker failed to start; next start after a backoff');
   };
 
   const close = async (): Promise<void> => {
@@ -152,6 +168,7 @@ export function createExtractorPool(options: ExtractorPoolOptions): ExtractorPoo
     dispatcher.failQueued(new PoolClosedError());
     const exits = [...slots].map((slot) => {
       slot.idle?.abort();
+      supervisor.started(slot);
       if (slot.task && !slot.settled) {
         slot.settled = true;
         slot.abort?.abort();

@@ -43,7 +43,8 @@ export interface JobRunnerDeps extends UploaderDeps {
 
 export interface JobRunner {
   /** Runs every job runnable now; returns when none is (it never waits for the budget). */
-  runUntilIdle(options?: { signal?: AbortSignal }): Promise<RunSummary>;
+  /** `onProgress` is called as each job ends (liveness: a long run that moves on is alive). */
+  runUntilIdle(options?: { signal?: AbortSignal; onProgress?: () => void }): Promise<RunSummary>;
   /** `runUntilIdle`, sleeping on the clock for the budget until everything ran or `deadline` passed. */
   runUntil(deadline: number, options?: { signal?: AbortSignal }): Promise<RunSummary>;
 }
@@ -69,7 +70,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return { kind: 'none', stop: upload.reason === 'BLOCKED' ? 'blocked' : 'budget', wakeAt: upload.retryAt };
   }
 
-  async function runUntilIdle(options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
+  async function runUntilIdle(options: { signal?: AbortSignal; onProgress?: () => void } = {}): Promise<RunSummary> {
     const summary: RunSummary = emptySummary();
     let lastOutage: SensayApiError | undefined;
     const queue = new PQueue({ concurrency });
@@ -97,6 +98,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         summary.released++;
       } finally {
         await keeper.stop();
+        options.onProgress?.();
       }
     };
 

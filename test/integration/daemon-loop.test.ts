@@ -49,15 +49,20 @@ class ScriptedEngine implements DaemonEngine {
     return { adopted: 0, deletedOrphans: 0, requeued: 0, listed: 0, unknown: 0, replicas: 1 };
   }
 
-  async syncPass() {
+  /** Progress each pass and each job run reports (files examined, jobs done). */
+  beats = 0;
+
+  async syncPass(options: { onProgress?: () => void } = {}) {
     this.#record('pass');
+    for (let i = 0; i < this.beats; i++) options.onProgress?.();
     const error = this.passErrors.shift();
     if (error) throw error;
     return { counts: { scanned: 3 }, rejected: [] } as unknown as SyncPassReport;
   }
 
-  async runJobs(options: { signal?: AbortSignal } = {}): Promise<RunSummary> {
+  async runJobs(options: { signal?: AbortSignal; onProgress?: () => void } = {}): Promise<RunSummary> {
     this.#record('jobs');
+    for (let i = 0; i < this.beats; i++) options.onProgress?.();
     if (this.holdJobs) {
       await new Promise((resolve) => options.signal?.addEventListener('abort', resolve, { once: true }));
       return run({ stoppedBy: 'signal' });
@@ -326,6 +331,28 @@ describe('daemon loop', () => {
     await h.parked();
     expect(await h.stop()).toEqual({ stoppedBy: 'signal' });
     expect(h.clock.now()).toBe(T0);
+  });
+
+  it('hands the pass and the job run a progress callback that reaches the observer (liveness within a round)', async () => {
+    const clock = new FakeClock(T0);
+    const engine = new ScriptedEngine(clock);
+    engine.beats = 3;
+    const seen: string[] = [];
+    const daemon = createDaemon({
+      engine,
+      clock,
+      log: silent,
+      options: { pollIntervalMs: 5000, rescanIntervalMs: 10 * MIN },
+      observer: { roundStarting: () => seen.push('round'), progress: () => seen.push('progress'), sleeping: () => seen.push('sleep') },
+    });
+    const controller = new AbortController();
+    stopper = controller;
+    const done = daemon.run(controller.signal);
+    for (let i = 0; i < 1000 && !seen.includes('sleep'); i++) await flushMicrotasks(1);
+    // One round: the catch-up pass beats 3 times, the job run 3 times, then the loop parks.
+    expect(seen).toEqual(['round', ...Array(6).fill('progress'), 'sleep']);
+    controller.abort();
+    await done;
   });
 
   it('rejects nonsense options with the option named', () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Extractor } from '../../src/extractors/extraction.js';
 import { runSyncPass } from '../../src/engine/sync-pass.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -54,6 +55,29 @@ describe('sync pass (scan → extract → plan → apply)', () => {
     expect(second.counts).toMatchObject({ scanned: 7, extracted: 0, create: 0, replace: 0, rejected: 0, delete: 0 });
     expect(await store.countDocumentsByState()).toMatchObject({ rejected: 1 });
     expect(await store.listJobs({ states: ['queued'] })).toHaveLength(5);
+  });
+
+  it('registers only paths the store does not hold yet: a rescan of known files writes no scan rows', async () => {
+    await writeMixedFolder(folder);
+    await pass();
+    const registered: string[][] = [];
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'upsertScannedMany') {
+          return (files: { relPath: string }[], now: number) => (registered.push(files.map((f) => f.relPath)), target.upsertScannedMany(files as never, now));
+        }
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await clock.advance(60_000);
+    const rescan = await runSyncPass({ clock, store: counting, extractor: pool(), log: silentLog, config: folder.config() });
+    expect(rescan.counts).toMatchObject({ scanned: 7, extracted: 0, create: 0 });
+    expect(registered).toEqual([]);
+    await folder.write('late.md', '# Late\n');
+    const withNew = await runSyncPass({ clock, store: counting, extractor: pool(), log: silentLog, config: folder.config() });
+    expect(registered).toEqual([['late.md']]);
+    expect(withNew.counts).toMatchObject({ scanned: 8, extracted: 1, create: 1 });
   });
 
   it('re-reads a rejected file only when it changes', async () => {
@@ -172,5 +196,29 @@ describe('sync pass: identity of content (DECISIONS "Identity of content")', () 
     expect(report.counts).toMatchObject({ scanned: 2, extracted: 2, create: 1, duplicate: 1 });
     const rows = await store.listDocuments();
     expect(rows.every((row) => typeof row.textHash === 'string')).toBe(true);
+  });
+});
+
+describe('sync pass: no extraction worker could start', () => {
+  it('lists the files as unprocessed with the pool\'s reason, decides nothing about them, and the next pass with a working pool queues them', async () => {
+    await folder.write('a.md', '# A\n');
+    await folder.write('b.txt', 'B\n');
+    const detail = 'no extraction worker could start (exit 1: Error: Cannot find module pdf-parse); check the installation';
+    const broken: Extractor = {
+      extract: async () => ({ ok: false, reason: 'WORKER_UNAVAILABLE', detail }),
+      validate: async () => ({ ok: false, reason: 'WORKER_UNAVAILABLE', detail }),
+    };
+    const report = await runSyncPass({ clock, store, extractor: broken, log: silentLog, config: folder.config() });
+    expect(report.unprocessed).toEqual([
+      { source: 'docs', path: 'a.md', reason: 'WORKER_UNAVAILABLE', detail },
+      { source: 'docs', path: 'b.txt', reason: 'WORKER_UNAVAILABLE', detail },
+    ]);
+    expect(report.counts).toMatchObject({ scanned: 2, unprocessed: 2, unchanged: 0, create: 0, rejected: 0 });
+    expect(await store.countDocumentsByState()).toMatchObject({ discovered: 2, queued: 0, rejected: 0 });
+
+    await clock.advance(60_000);
+    const again = await pass();
+    expect(again.unprocessed).toEqual([]);
+    expect(again.counts).toMatchObject({ extracted: 2, create: 2, unprocessed: 0 });
   });
 });

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -112,6 +113,58 @@ describe('a worker that cannot start', () => {
       await pool.extract(md);
       expect(pool.stats().workersStarted).toBe(started + 2);
       expect(pool.stats().startFailures).toBe(4);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
+describe('a worker that hangs before it is ready', () => {
+  it('is killed after startTimeoutMs of the injected clock and counted as a failed start: logged with its stderr, queued files answered WORKER_UNAVAILABLE, next start after the backoff', async () => {
+    const hanging = path.join(tmp, 'hanging-worker.mjs');
+    // Loads "forever": a real process that keeps its IPC channel open and never says ready.
+    const started = path.join(tmp, 'hanging-worker.started');
+    await writeFile(
+      hanging,
+      `import { writeFileSync } from 'node:fs';\nprocess.stderr.write('loading parsers from a stalled disk\\n', () => writeFileSync(${JSON.stringify(started)}, ''));\nsetInterval(() => undefined, 60_000);\n`,
+    );
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const clock = new FakeClock();
+    const hangingFork = () => fork(hanging, [], { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const pool = createExtractorPool({ workers: 1, log, clock, fork: hangingFork, startTimeoutMs: 20_000 });
+    try {
+      const answer = pool.extract(md);
+      const [pid] = pool.workerPids();
+      expect(pid).toBeDefined();
+      // The child has printed its stderr (real time, however loaded the machine); no timeout yet.
+      for (let i = 0; i < 500 && !existsSync(started); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await clock.advance(19_999);
+      expect(pool.workerPids()).toEqual([pid]);
+      expect(pool.stats().startFailures).toBe(0);
+
+      await clock.advance(1);
+      const settled = await answer;
+      expect(settled).toMatchObject({ ok: false, reason: 'WORKER_UNAVAILABLE' });
+      expect(settled.ok ? '' : settled.detail).toMatch(/no ready signal within 20 s \(killed\): loading parsers from a stalled disk/);
+      await gone(pid as number);
+      expect(pool.stats()).toMatchObject({ workersStarted: 1, startFailures: 1 });
+      const failure = lines.find((l) => l['msg'] === 'extraction worker failed to start; next start after a backoff');
+      expect(failure).toMatchObject({ level: 50, timedOut: true, retryInMs: 1_000 });
+      expect(String(failure?.['stderr'])).toContain('loading parsers from a stalled disk');
+
+      // Inside the backoff: answered at once, no new process.
+      expect(await pool.extract(md)).toMatchObject({ ok: false, reason: 'WORKER_UNAVAILABLE' });
+      expect(pool.stats().workersStarted).toBe(1);
+      // After it, the next file starts a worker again (which hangs again: a second failure, 2 s).
+      await clock.advance(1_000);
+      const next = pool.extract(md);
+      expect(pool.stats().workersStarted).toBe(2);
+      await clock.advance(20_000);
+      expect(await next).toMatchObject({ ok: false, reason: 'WORKER_UNAVAILABLE' });
+      expect(pool.stats().startFailures).toBe(2);
+      expect(lines.filter((l) => l['timedOut'] === true).map((l) => l['retryInMs'])).toEqual([1_000, 2_000]);
     } finally {
       await pool.close();
     }

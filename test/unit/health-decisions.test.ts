@@ -9,7 +9,7 @@ import { FakeClock } from '../support/fake-clock.js';
 const POLL = 30_000;
 const apiError = (code: SensayErrorCode) => new SensayApiError({ code, message: 'm', method: 'GET', path: '/p' });
 
-describe('liveness: the loop completes a round within 3 poll intervals', () => {
+describe('liveness: the loop completes a round, or moves on within one, every 3 poll intervals', () => {
   it('a round running longer than 3 poll intervals is LOOP_STUCK; exactly 3 is still live', async () => {
     const clock = new FakeClock();
     const heartbeat = createLoopHeartbeat(clock);
@@ -28,6 +28,32 @@ describe('liveness: the loop completes a round within 3 poll intervals', () => {
     expect(heartbeat.vitals().lastRoundAt).toBe(clock.now() - 600_000 - 3 * POLL);
     await clock.advance(POLL);
     expect(livenessProblems(heartbeat.vitals(), clock.now(), POLL)).toMatchObject([{ code: 'LOOP_STUCK', forSeconds: 120 }]);
+  });
+
+  it('a long round that keeps moving is live: the count runs from its latest progress', async () => {
+    const clock = new FakeClock();
+    const heartbeat = createLoopHeartbeat(clock);
+    // A catch-up pass: 20 poll intervals long, a file examined every 2 intervals.
+    for (let i = 0; i < 10; i++) {
+      await clock.advance(2 * POLL);
+      expect(livenessProblems(heartbeat.vitals(), clock.now(), POLL)).toEqual([]);
+      heartbeat.progress();
+    }
+    // Then nothing moves: stuck 3 intervals after the last progress, not after the round's start.
+    await clock.advance(3 * POLL);
+    expect(livenessProblems(heartbeat.vitals(), clock.now(), POLL)).toEqual([]);
+    await clock.advance(1);
+    expect(livenessProblems(heartbeat.vitals(), clock.now(), POLL)).toEqual([{ code: 'LOOP_STUCK', forSeconds: 90 }]);
+  });
+
+  it('progress while the loop sleeps does not hide an overdue wake-up', async () => {
+    const clock = new FakeClock();
+    const heartbeat = createLoopHeartbeat(clock);
+    heartbeat.sleeping(clock.now() + 1000);
+    await clock.advance(1000 + 3 * POLL + 1);
+    heartbeat.progress();
+    expect(heartbeat.vitals().busySince).toBeNull();
+    expect(livenessProblems(heartbeat.vitals(), clock.now(), POLL)).toMatchObject([{ code: 'LOOP_STUCK' }]);
   });
 
   it('each round restarts the count', async () => {

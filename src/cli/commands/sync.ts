@@ -78,10 +78,11 @@ async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: 
     const eta = report.eta ?? { uploads: 0, firstSlotAt: null, lastSlotAt: null };
     // Reads only (GET): the credentials check and what a real run would adopt. No secret: not checked.
     const adoption = secret ? await withClient(config, secret, log, (api) => previewAdoption({ api, store, sources: config.sources, extractor: pool }, report.plan)) : null;
-    const json = dryRunJson(report.plan, eta, report.held, report.scanProblems, report.settlingFiles);
+    const json = dryRunJson(report.plan, eta, report.held, report.scanProblems, report.settlingFiles, report.unprocessed);
     presentDryRun({ ...json, ...adoptionJson(adoption) }, { json: Boolean(flags.json) }, ctx.io);
     const known = store ? await problemDocuments(store) : { rejected: [], failed: [] };
     const problems = report.rejected.length + known.rejected.length + known.failed.length;
+    if (report.unprocessed.length > 0) return ExitCode.INCOMPLETE;
     return problems > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;
   } finally {
     await pool.close();
@@ -104,6 +105,8 @@ function exitCode(result: SyncRunResult, report: SyncJson): number {
   if (result.stoppedBy === 'config' || result.error?.code === 'UNEXPECTED_REDIRECT') return ExitCode.USAGE;
   if (result.stoppedBy === 'auth') return ExitCode.AUTH;
   if (result.stoppedBy === 'unreachable') return ExitCode.UNREACHABLE;
+  // Files left unread for a fault of this host: the run did not do its job, whatever else it did.
+  if (report.unprocessed.length > 0) return ExitCode.INCOMPLETE;
   return report.documents.failed + report.documents.rejected > 0 ? ExitCode.DOCUMENT_PROBLEM : ExitCode.OK;
 }
 

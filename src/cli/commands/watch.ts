@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../../config/types.js';
 import { tapApiErrors } from '../../daemon/api-error-tap.js';
 import { createApiReachability, type ApiReachability } from '../../daemon/api-reachability.js';
 import type { StatusServer } from '../../daemon/http-server.js';
+import { createHeapCompactor, type HeapCompactor } from '../../daemon/heap-compaction.js';
 import { createLoopHeartbeat, type LoopHeartbeat } from '../../daemon/loop-heartbeat.js';
 import { createDaemonMetrics, type DaemonMetrics } from '../../daemon/metrics.js';
 import type { Engine } from '../../engine/create-engine.js';
@@ -73,7 +74,7 @@ export async function runWatchCommand(flags: WatchFlags, ctx: CliContext, option
       clock,
       log,
       options: { pollIntervalMs: config.status.pollIntervalSeconds * 1000, rescanIntervalMs: config.daemon.rescanMinutes * 60_000 },
-      observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle),
+      observer: observerFor(metrics, heartbeat, views.progressLine ? createProgressView(ctx.io) : undefined, lifecycle, createHeapCompactor(systemClock, log.child({ component: 'daemon' }))),
     });
     made.daemon = daemon;
     watcher.on('change', (event) => daemon.notify(event));
@@ -112,11 +113,29 @@ function apiTap(metrics: DaemonMetrics, reachability: ApiReachability): (api: Se
   return (api) => tapApiErrors(api, failed, () => reachability.answered());
 }
 
-function observerFor(metrics: DaemonMetrics, heartbeat: LoopHeartbeat, view: ProgressView | undefined, lifecycle: LifecycleView | undefined): DaemonObserver {
+/**
+ * What the daemon's loop feeds: metrics, the liveness heartbeat (rounds and progress within
+ * them), the views, and the heap compactor (a full collection once parked after a large pass).
+ */
+export function observerFor(
+  metrics: DaemonMetrics,
+  heartbeat: LoopHeartbeat,
+  view: ProgressView | undefined,
+  lifecycle: LifecycleView | undefined,
+  compactor?: HeapCompactor,
+): DaemonObserver {
   return {
-    roundStarting: () => heartbeat.roundStarting(),
-    sleeping: (until) => heartbeat.sleeping(until),
+    roundStarting() {
+      heartbeat.roundStarting();
+      compactor?.woke();
+    },
+    progress: () => heartbeat.progress(),
+    sleeping(until) {
+      heartbeat.sleeping(until);
+      compactor?.parked(until);
+    },
     pass(report) {
+      compactor?.passFinished(report.counts.scanned);
       metrics.recordPass();
       view?.scanned(report.counts.scanned);
       lifecycle?.refresh();

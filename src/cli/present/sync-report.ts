@@ -1,6 +1,6 @@
 import type { QueueEta } from '../../engine/eta.js';
 import type { HeldDeletes, Plan } from '../../engine/plan-types.js';
-import type { ScanProblemReport, SettlingFile } from '../../engine/pass-report.js';
+import type { ScanProblemReport, SettlingFile, UnprocessedFile } from '../../engine/pass-report.js';
 import type { CliIo } from '../io.js';
 import { documentTotals, problemDocuments } from '../../engine/document-totals.js';
 import type { SyncRunResult } from '../../engine/sync-run.js';
@@ -24,8 +24,25 @@ export interface SyncJson {
    * when the first has settled; `paths`: which ones.
    */
   settling: { files: number; until: string | null; paths: SettlingFile[] };
+  /**
+   * Files not processed this run for a fault of this host (`WORKER_UNAVAILABLE`: no extraction
+   * worker could start), with the reason: the run did not complete (exit 5); the next run
+   * examines them again.
+   */
+  unprocessed: UnprocessedJson[];
   /** Entries in the replicas that no document owns or that were not proven identical: never deleted, for the user to remove in Sensay. */
   unadopted: UnadoptedJson[];
+}
+
+export interface UnprocessedJson {
+  path: string;
+  source: string;
+  reason: string;
+  detail: string;
+}
+
+export function unprocessedJson(files: readonly UnprocessedFile[]): UnprocessedJson[] {
+  return files.map((f) => ({ path: f.path, source: f.source, reason: f.reason, detail: f.detail }));
 }
 
 export interface UnadoptedJson {
@@ -65,6 +82,8 @@ export interface DryRunJson {
   settling: number;
   /** Which files those are. */
   settlingFiles: SettlingFile[];
+  /** Files that could not be read (no extraction worker could start): not planned, not counted as unchanged. */
+  unprocessed: UnprocessedJson[];
   eta: { uploads: number; firstSlotAt: string | null; lastSlotAt: string | null };
   held: HeldDeletes[];
   scanProblems: ScanProblemReport[];
@@ -109,6 +128,7 @@ export function dryRunJson(
   held: readonly HeldDeletes[],
   scanProblems: readonly ScanProblemReport[],
   settlingFiles: readonly SettlingFile[] = [],
+  unprocessed: readonly UnprocessedFile[] = [],
 ): DryRunJson {
   // A dry run reads every new or changed file, so the only ones left unexamined are those the
   // pass held back because they are still being written.
@@ -116,9 +136,10 @@ export function dryRunJson(
   return {
     dryRun: true,
     plan: planItems(plan),
-    unchanged: plan.jobs.filter((job) => job.action === 'none').length - settling,
+    unchanged: plan.jobs.filter((job) => job.action === 'none' && job.reason !== 'WORKER_UNAVAILABLE').length - settling,
     settling,
     settlingFiles: [...settlingFiles],
+    unprocessed: unprocessedJson(unprocessed),
     eta: { uploads: eta.uploads, firstSlotAt: iso(eta.firstSlotAt), lastSlotAt: iso(eta.lastSlotAt) },
     held: [...held],
     scanProblems: [...scanProblems],
@@ -147,6 +168,7 @@ export async function buildSyncJson(result: SyncRunResult, store: Store): Promis
     held: [...result.pass.held],
     scanProblems: [...result.pass.scanProblems],
     settling: { files: result.pass.counts.settling, until: iso(result.pass.settlingUntil), paths: [...result.pass.settlingFiles] },
+    unprocessed: unprocessedJson(result.pass.unprocessed),
     unadopted: unadoptedJson(result.unadopted),
   };
 }
@@ -169,6 +191,7 @@ export function presentSync(report: SyncJson, options: { json: boolean }, io: Cl
   for (const r of report.rejected) io.out(`rejected   ${r.path}: ${r.reason} — ${r.detail}`);
   for (const f of report.failed) io.out(`failed     ${f.path}: ${f.error}`);
   presentSettling(report.settling.paths, io);
+  presentUnprocessed(report.unprocessed, io);
   presentWarnings(report.held, report.scanProblems, io);
   presentUnadopted(report.unadopted, io);
 }
@@ -197,6 +220,7 @@ export function presentDryRun(report: DryRunJson, options: { json: boolean }, io
   const replaces = report.plan.filter((item) => item.action === 'replace').length;
   if (inPlace + replaces > 0) io.out(`changed    ${inPlace} updated in place (no upload slot) · ${replaces} replaced (one upload slot each)`);
   presentSettling(report.settlingFiles, io);
+  presentUnprocessed(report.unprocessed, io);
   const eta = report.eta;
   io.out(
     eta.uploads === 0
@@ -210,6 +234,13 @@ function presentSettling(files: readonly SettlingFile[], io: CliIo): void {
   if (files.length === 0) return;
   io.out(`settling: ${files.length} file${files.length === 1 ? '' : 's'} still being written after the settle window; examined on the next pass`);
   for (const file of files) io.out(`settling   ${file.path} (source ${file.source})`);
+}
+
+/** The run did not complete: these files were not read at all (the reason says why, and what to do). */
+function presentUnprocessed(files: readonly UnprocessedJson[], io: CliIo): void {
+  if (files.length === 0) return;
+  io.out(`incomplete ${files.length} file${files.length === 1 ? '' : 's'} not processed: no extraction worker could start; the next run examines ${files.length === 1 ? 'it' : 'them'} again`);
+  for (const f of files) io.out(`not processed  ${f.path} (source ${f.source}): ${f.reason} — ${f.detail}`);
 }
 
 function presentWarnings(held: readonly HeldDeletes[], problems: readonly ScanProblemReport[], io: CliIo): void {
