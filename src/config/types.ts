@@ -2,6 +2,8 @@
  * The validated, fully defaulted configuration the rest of the program reads.
  * Every path here is absolute; every object is frozen.
  */
+import type { PdfEngine } from '../extractors/pdf-engine.js';
+
 export type SourceMode = 'file' | 'text';
 export type OnDelete = 'delete' | 'keep';
 export type UpdateMode = 'in-place' | 'replace';
@@ -41,6 +43,8 @@ export interface ExtractionConfig {
   readonly maxDocxEntries: number;
   /** A worker without work exits after this many seconds; the next file starts one again. */
   readonly idleSeconds: number;
+  /** Which engine reads PDF text: PDFium with pdf.js as its fallback (default), or pdf.js alone. */
+  readonly pdfEngine: PdfEngine;
 }
 
 export interface DaemonConfig {

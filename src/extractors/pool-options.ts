@@ -14,5 +14,6 @@ export function poolOptionsFromConfig(config: {
     maxUncompressedBytes: config.extraction.maxDocxUncompressedBytes,
     maxZipEntries: config.extraction.maxDocxEntries,
     idleSeconds: config.extraction.idleSeconds,
+    pdfEngine: config.extraction.pdfEngine,
   };
 }

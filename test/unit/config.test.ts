@@ -65,6 +65,7 @@ describe('loadConfig: defaults', () => {
       maxDocxUncompressedBytes: 536_870_912,
       maxDocxEntries: 10_000,
       idleSeconds: 30,
+      pdfEngine: 'pdfium',
     });
     expect(config.daemon).toEqual({ port: 7441, host: '127.0.0.1', awaitWriteFinishMs: 2000, rescanMinutes: 10, unhealthyAfterSeconds: 600 });
     expect(config.sources).toEqual([
