@@ -17,7 +17,7 @@ import { parseConfig } from '../src/config/index.js';
 import { runSyncPass } from '../src/engine/sync-pass.js';
 import type { Extractor } from '../src/extractors/extraction.js';
 import type { createExtractorPool as CreatePool } from '../src/extractors/pool.js';
-import { loremLines, writePdf } from './support/pdf-writer.js';
+import { largeTextPdf, loremLines, writePdf } from './support/pdf-writer.js';
 import { printRows, recordSection, row, type BenchRow } from './support/results.js';
 import { writeDocx } from './support/zip-writer.js';
 
@@ -49,9 +49,7 @@ function nativeMs(args: string[]): number | undefined {
 
 function bigPdf(dir: string): string {
   const file = path.join(dir, `generated-${targetMb}mb.pdf`);
-  const perPage = writePdf({ pages: [loremLines(60, 1)] }).length;
-  const pages = Math.max(1, Math.round((targetMb * 1024 * 1024) / perPage));
-  writeFileSync(file, writePdf({ pages: Array.from({ length: pages }, (_, i) => loremLines(60, i + 1)) }));
+  writeFileSync(file, largeTextPdf(targetMb));
   return file;
 }
 

@@ -79,7 +79,7 @@ export async function parse(
       const pdf = await extractPdfText(bytes, { consume: true, ...(splitIf ? { splitIf } : {}) }, engine);
       if (!pdf.ok) return pdf;
       if (pdf.split) return { split: true, pages: pdf.pages, ...(pdf.title ? { title: pdf.title } : {}) };
-      return { text: pdf.text, pages: pdf.pages, warnings: [], ...(pdf.title ? { title: pdf.title } : {}) };
+      return { text: pdf.text, pages: pdf.pages, warnings: pdf.warnings ?? [], ...(pdf.title ? { title: pdf.title } : {}) };
     }
     case 'docx': {
       const docx = await extractDocx(bytes, limits);

@@ -53,8 +53,8 @@ async function check(kind: DocumentKind, bytes: Buffer, limits: ExtractLimits, f
     case 'pdf': {
       const pdf = await validatePdfText(bytes, { consume: true }, engine);
       if (!pdf.ok) return pdf;
-      if (pdf.textPage === null) return noText(facts, [], pdf.pages);
-      return { ok: true, pages: pdf.pages, warnings: [] };
+      if (pdf.textPage === null) return noText(facts, pdf.warnings ?? [], pdf.pages);
+      return { ok: true, pages: pdf.pages, warnings: pdf.warnings ?? [] };
     }
     case 'docx': {
       const docx = await validateDocx(bytes, limits);
