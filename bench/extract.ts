@@ -15,9 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Extraction } from '../src/extractors/extraction.js';
+import { DEFAULT_PDF_ENGINE } from '../src/extractors/pdf-engine.js';
 import type { createExtractorPool as CreatePool } from '../src/extractors/pool.js';
-import { tokenCount, tokenF1 } from './support/agreement.js';
-import { loremLines, writePdf } from './support/pdf-writer.js';
+import { agreement } from './support/agreement.js';
+import { largeTextPdf, loremLines } from './support/pdf-writer.js';
 import { printRows, recordSection, row, type BenchRow } from './support/results.js';
 import { writeDocx } from './support/zip-writer.js';
 
@@ -43,9 +44,7 @@ function ensureTool(cmd: string, pkg: string): boolean {
 
 function generate(dir: string): string[] {
   const pdfPath = path.join(dir, `generated-${targetMb}mb.pdf`);
-  const perPage = writePdf({ pages: [loremLines(60, 1)] }).length;
-  const pages = Math.max(1, Math.round((targetMb * 1024 * 1024) / perPage));
-  writeFileSync(pdfPath, writePdf({ pages: Array.from({ length: pages }, (_, i) => loremLines(60, i + 1)) }));
+  writeFileSync(pdfPath, largeTextPdf(targetMb));
   const docxPath = path.join(dir, `generated-${targetMb}mb.docx`);
   const media = Array.from({ length: Math.max(1, Math.round(targetMb * 0.9)) }, (_, i) => ({ name: `word/media/image${i}.png`, data: randomBytes(1024 * 1024) }));
   writeFileSync(docxPath, writeDocx(loremLines(20_000, 7), media));
@@ -88,18 +87,6 @@ function native(file: string): number | undefined {
   return r ? performance.now() - t0 : undefined;
 }
 
-/** Mean token F1 against pdftotext over the PDFs where pdftotext finds any token. */
-function agreement(pdfs: string[], texts: Map<string, Extraction>): { f1: number; files: number } {
-  const scores: number[] = [];
-  for (const file of pdfs) {
-    const reference = spawnSync('pdftotext', ['-q', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 }).stdout ?? '';
-    if (tokenCount(reference) === 0) continue;
-    const ours = texts.get(file);
-    scores.push(ours?.ok ? tokenF1(ours.text, reference) : 0);
-  }
-  return { f1: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : Number.NaN, files: scores.length };
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.floor((s.length - 1) / 2)] as number) : 0;
@@ -139,8 +126,8 @@ async function main(): Promise<void> {
     if (havePdftotext) {
       const byFile = new Map(files.map((f, i) => [f, results[i] as Extraction]));
       const { f1, files: scored } = agreement(pdfs, byFile);
-      out(`text agreement with pdftotext (token F1, mean over ${scored} corpus PDFs pdftotext reads): pdf-parse (pdf.js) ${f1.toFixed(3)}`);
-      rows.push(row(`token F1 vs pdftotext, pdf-parse (pdf.js), mean over ${scored} corpus PDFs`, f1, undefined, { unit: 'F1', anchor: 'pdftotext text', target: 'no engine below pdf-parse' }));
+      out(`text agreement with pdftotext (token F1, mean over ${scored} corpus PDFs pdftotext reads): engine ${DEFAULT_PDF_ENGINE} ${f1.toFixed(3)} (per engine: npm run bench:pdf-engines)`);
+      rows.push(row(`token F1 vs pdftotext, engine ${DEFAULT_PDF_ENGINE}, mean over ${scored} corpus PDFs`, f1, undefined, { unit: 'F1', anchor: 'pdftotext text', target: 'no engine below pdf-parse' }));
     }
 
     // Per-file: one file at a time in a warm worker, with its peak RSS.

@@ -16,8 +16,9 @@ import { systemClock } from '../src/clock/clock.js';
 import { parseConfig } from '../src/config/index.js';
 import { runSyncPass } from '../src/engine/sync-pass.js';
 import type { Extractor } from '../src/extractors/extraction.js';
+import { PDF_ENGINES, type PdfEngine } from '../src/extractors/pdf-engine.js';
 import type { createExtractorPool as CreatePool } from '../src/extractors/pool.js';
-import { loremLines, writePdf } from './support/pdf-writer.js';
+import { largeTextPdf, loremLines, writePdf } from './support/pdf-writer.js';
 import { printRows, recordSection, row, type BenchRow } from './support/results.js';
 import { writeDocx } from './support/zip-writer.js';
 
@@ -49,22 +50,21 @@ function nativeMs(args: string[]): number | undefined {
 
 function bigPdf(dir: string): string {
   const file = path.join(dir, `generated-${targetMb}mb.pdf`);
-  const perPage = writePdf({ pages: [loremLines(60, 1)] }).length;
-  const pages = Math.max(1, Math.round((targetMb * 1024 * 1024) / perPage));
-  writeFileSync(file, writePdf({ pages: Array.from({ length: pages }, (_, i) => loremLines(60, i + 1)) }));
+  writeFileSync(file, largeTextPdf(targetMb));
   return file;
 }
 
-async function largePdfRows(file: string): Promise<BenchRow[]> {
+/** Per PDF engine (PDFium opens a document lazily; pdf.js reads the page tree up front). */
+async function largePdfRows(file: string, pdfEngine: PdfEngine): Promise<BenchRow[]> {
   const cold = await timed(async () => {
-    const pool = createExtractorPool({ workers: 1, log, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096 });
+    const pool = createExtractorPool({ workers: 1, log, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096, pdfEngine });
     try {
       return await pool.validate(file);
     } finally {
       await pool.close();
     }
   });
-  const pool = createExtractorPool({ workers: 1, log, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096 });
+  const pool = createExtractorPool({ workers: 1, log, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096, pdfEngine });
   try {
     await pool.validate(warmFile);
     const warm: number[] = [];
@@ -76,7 +76,7 @@ async function largePdfRows(file: string): Promise<BenchRow[]> {
       if (!r.value.ok) throw new Error(`the generated PDF did not validate: ${r.value.reason}`);
     }
     const firstPage = nativeMs(['-q', '-l', '1', file, '-']);
-    const label = `${targetMb} MB / ${pages}-page PDF validated`;
+    const label = `${targetMb} MB / ${pages}-page PDF validated (${pdfEngine})`;
     return [
       row(`${label}, worker started`, median(warm), firstPage, { anchor: 'pdftotext -l 1', target: '≤ 500 ms' }),
       row(`${label}, cold (pool start + libraries + file)`, cold.ms, firstPage, { anchor: 'pdftotext -l 1' }),
@@ -170,7 +170,9 @@ async function main(): Promise<void> {
   try {
     out(`extractors: ${useDist ? 'compiled dist/extractors' : 'TypeScript sources through tsx'}; ${workers} workers`);
     const rows: BenchRow[] = [];
-    for (const step of [() => largePdfRows(bigPdf(dir)), corpusRows, () => dryRunRows(dir)]) {
+    const big = bigPdf(dir);
+    const engineSteps = PDF_ENGINES.map((engine) => () => largePdfRows(big, engine));
+    for (const step of [...engineSteps, corpusRows, () => dryRunRows(dir)]) {
       const measured = await step();
       for (const r of measured) out(`  ${r.work}: ${r.ours} ms${r.native !== undefined ? ` vs ${r.native} ms (${r.anchor}), ratio ${r.ratio}` : ''}`);
       rows.push(...measured);

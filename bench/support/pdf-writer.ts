@@ -2,6 +2,7 @@
  * Writes small, valid PDFs by hand (no dependency): Helvetica text pages, blank pages, a fake
  * encryption dictionary. Used by scripts/make-fixtures.ts, the extractor tests and the benchmark.
  */
+import { brotliCompressSync } from 'node:zlib';
 import { deflatedZeros } from './zip-writer.js';
 
 /**
@@ -16,6 +17,11 @@ export type PdfSpec = {
   title?: string;
   /** Adds a Standard security handler whose user password is unknown: readers must ask for it. */
   encrypted?: boolean;
+  /**
+   * Text pages' content streams compressed with BrotliDecode (a PDF 2.0 proposal): pdf.js ≥ 5.4
+   * reads them, PDFium finds no text.
+   */
+  brotliContent?: boolean;
 };
 
 export function writePdf(spec: PdfSpec): Buffer {
@@ -35,7 +41,9 @@ export function writePdf(spec: PdfSpec): Buffer {
     const ops = lines.length
       ? `BT /F1 11 Tf 14 TL 56 780 Td ${lines.map((l) => `(${escapePdf(l)}) Tj T*`).join(' ')} ET`
       : '';
-    const content = add(`<< /Length ${Buffer.byteLength(ops, 'latin1')} >>\nstream\n${ops}\nendstream`);
+    const data = spec.brotliContent ? brotliCompressSync(Buffer.from(ops, 'latin1')).toString('latin1') : ops;
+    const filter = spec.brotliContent ? ' /Filter /BrotliDecode' : '';
+    const content = add(`<< /Length ${Buffer.byteLength(data, 'latin1')}${filter} >>\nstream\n${data}\nendstream`);
     kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 842] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
@@ -71,4 +79,11 @@ export function loremLines(count: number, seed = 1): string[] {
   let x = seed;
   const next = () => (x = (x * 1103515245 + 12345) & 0x7fffffff);
   return Array.from({ length: count }, () => Array.from({ length: 12 }, () => words[next() % words.length]).join(' '));
+}
+
+/** The benchmarks' large text PDF: 60-line lorem pages until the file is about `mb` MiB. */
+export function largeTextPdf(mb: number): Buffer {
+  const perPage = writePdf({ pages: [loremLines(60, 1)] }).length;
+  const pages = Math.max(1, Math.round((mb * 1024 * 1024) / perPage));
+  return writePdf({ pages: Array.from({ length: pages }, (_, i) => loremLines(60, i + 1)) });
 }

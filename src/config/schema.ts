@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { normaliseHttpUrl } from './http-url.js';
+import { DEFAULT_PDF_ENGINE, PDF_ENGINES } from '../extractors/pdf-engine.js';
 
 export const DEFAULT_BASE_URL = 'https://api.sensay.io';
 export const DEFAULT_API_VERSION = '2025-03-25';
@@ -79,6 +80,7 @@ const extractionSchema = object({
   maxDocxEntries: integer(1).default(10_000),
   idleSeconds: integer(1).default(30),
   startTimeoutSeconds: integer(1).default(60),
+  pdfEngine: z.enum(PDF_ENGINES, expected('"pdfium" or "pdf.js"')).default(DEFAULT_PDF_ENGINE),
 });
 
 const daemonSchema = object({

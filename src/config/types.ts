@@ -2,6 +2,8 @@
  * The validated, fully defaulted configuration the rest of the program reads.
  * Every path here is absolute; every object is frozen.
  */
+import type { PdfEngine } from '../extractors/pdf-engine.js';
+
 export type SourceMode = 'file' | 'text';
 export type OnDelete = 'delete' | 'keep';
 export type UpdateMode = 'in-place' | 'replace';
@@ -43,6 +45,8 @@ export interface ExtractionConfig {
   readonly idleSeconds: number;
   /** A worker not ready this many seconds after it was started is killed: a failed start (backoff). */
   readonly startTimeoutSeconds: number;
+  /** Which engine reads PDF text: PDFium with pdf.js as its fallback (default), or pdf.js alone. */
+  readonly pdfEngine: PdfEngine;
 }
 
 export interface DaemonConfig {

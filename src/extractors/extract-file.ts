@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, type DocumentKind, type Extraction, type ExtractLimits,
 import { finishExtraction, type Parsed } from './finish-extraction.js';
 import { declaredCharset, htmlToText } from './html-text.js';
 import { sha256Hex } from './normalise.js';
-import { extractPdf } from './pdf.js';
+import { DEFAULT_PDF_ENGINE, extractPdfText, type PdfEngine } from './pdf-engine.js';
 import type { PdfSplitPlan, SplitRule } from './pdf-split.js';
 import { changedSince, readOnce, type ExpectedFile } from './read-once.js';
 
@@ -38,6 +38,7 @@ export async function extractFileOrSplit(
   rule: SplitRule | undefined,
   hooks: ExtractFileHooks = {},
   expected?: ExpectedFile,
+  engine: PdfEngine = DEFAULT_PDF_ENGINE,
 ): Promise<Extraction | PdfSplitPlan> {
   const read = await readOnce(filePath, limits.maxFileBytes, expected);
   if (!read.ok) return read;
@@ -50,7 +51,7 @@ export async function extractFileOrSplit(
   if (!detected.ok) return { ...detected, bytes: size, sha256 };
   const facts = { kind: detected.kind, bytes: size, sha256 };
   const splitIf = rule && size >= rule.minBytes ? (pages: number) => pages >= rule.minPages : undefined;
-  const parsed = await parse(detected.kind, bytes, limits, filePath, splitIf);
+  const parsed = await parse(detected.kind, bytes, limits, filePath, splitIf, engine);
   if ('ok' in parsed) return { ...parsed, ...facts };
 
   const unstable = await changedSince(filePath, identity);
@@ -69,15 +70,16 @@ export async function parse(
   limits: ExtractLimits,
   filePath: string,
   splitIf: ((pages: number) => boolean) | undefined,
+  engine: PdfEngine = DEFAULT_PDF_ENGINE,
 ): Promise<Parsed | SplitSignal | Rejected> {
   const ext = filePath.slice(filePath.lastIndexOf('.')).toLowerCase();
   switch (kind) {
     case 'pdf': {
       // The bytes are hashed already and not needed again: pdf.js may take them without a copy.
-      const pdf = await extractPdf(bytes, { consume: true, ...(splitIf ? { splitIf } : {}) });
+      const pdf = await extractPdfText(bytes, { consume: true, ...(splitIf ? { splitIf } : {}) }, engine);
       if (!pdf.ok) return pdf;
       if (pdf.split) return { split: true, pages: pdf.pages, ...(pdf.title ? { title: pdf.title } : {}) };
-      return { text: pdf.text, pages: pdf.pages, warnings: [], ...(pdf.title ? { title: pdf.title } : {}) };
+      return { text: pdf.text, pages: pdf.pages, warnings: pdf.warnings ?? [], ...(pdf.title ? { title: pdf.title } : {}) };
     }
     case 'docx': {
       const docx = await extractDocx(bytes, limits);

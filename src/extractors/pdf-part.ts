@@ -3,7 +3,8 @@
  * file that was planned (same hash), and extract one page range of it.
  */
 import { sha256Hex } from './normalise.js';
-import { extractPdf, type PdfRange } from './pdf.js';
+import { extractPdfText, type PdfEngine } from './pdf-engine.js';
+import type { PdfRange } from './pdf.js';
 import type { PdfPartResult } from './pdf-split.js';
 import { readOnce, unstable, type ExpectedFile } from './read-once.js';
 
@@ -12,12 +13,13 @@ export async function extractPdfPart(
   range: PdfRange,
   sha256: string,
   maxFileBytes: number,
-  expected?: ExpectedFile,
+  expected: ExpectedFile | undefined,
+  engine: PdfEngine,
 ): Promise<PdfPartResult> {
   const read = await readOnce(filePath, maxFileBytes, expected);
   if (!read.ok) return read;
   if (sha256Hex(read.bytes) !== sha256) return unstable();
-  const pdf = await extractPdf(read.bytes, { range, consume: true });
+  const pdf = await extractPdfText(read.bytes, { range, consume: true }, engine);
   if (!pdf.ok) return pdf;
   return { ok: true, text: pdf.split ? '' : pdf.text };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { reject, type Rejected } from './extraction.js';
 import { loadPdfjsRuntime } from './pdfjs-runtime.js';
 
-export type PdfText = { ok: true; split?: undefined; text: string; pages: number; title?: string };
+export type PdfText = { ok: true; split?: undefined; text: string; pages: number; title?: string; warnings?: string[] };
 
 /** Returned instead of text when `splitIf` accepted the page count: the caller fans the pages out. */
 export type PdfSplit = { ok: true; split: true; pages: number; title?: string };

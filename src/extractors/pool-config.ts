@@ -1,6 +1,7 @@
 /** The pool's options, validated and defaulted once, then frozen. */
 import { availableParallelism } from 'node:os';
 import { DEFAULT_LIMITS, type ExtractLimits, type ExtractOptions } from './extraction.js';
+import { DEFAULT_PDF_ENGINE, PDF_ENGINES, type PdfEngine } from './pdf-engine.js';
 import { DEFAULT_SPLIT_RULE, type SplitRule } from './pdf-split.js';
 import type { ExtractorPoolOptions } from './pool.js';
 
@@ -16,6 +17,7 @@ export type PoolConfig = {
   startTimeoutMs: number;
   split: SplitRule | undefined;
   limits: ExtractLimits;
+  pdfEngine: PdfEngine;
 };
 
 export function normaliseOptions(options: ExtractorPoolOptions): Readonly<PoolConfig> {
@@ -24,7 +26,10 @@ export function normaliseOptions(options: ExtractorPoolOptions): Readonly<PoolCo
     if (!Number.isFinite(v) || v <= 0) throw new TypeError(`Expected \`${key}\` to be a finite number > 0, got \`${String(value)}\``);
     return v;
   };
+  const pdfEngine = options.pdfEngine ?? DEFAULT_PDF_ENGINE;
+  if (!PDF_ENGINES.includes(pdfEngine)) throw new TypeError(`Expected \`pdfEngine\` to be one of ${PDF_ENGINES.join(', ')}, got \`${String(pdfEngine)}\``);
   return Object.freeze({
+    pdfEngine,
     workers: Math.floor(positive('workers', options.workers, availableParallelism())),
     taskTimeoutMs: positive('taskTimeoutMs', options.taskTimeoutMs, 60_000),
     maxWorkerMemoryMb: positive('maxWorkerMemoryMb', options.maxWorkerMemoryMb, 1024),

@@ -51,6 +51,7 @@ export class Dispatcher {
         id: task.id,
         path: task.path,
         limits: task.limits,
+        pdfEngine: this.#deps.config.pdfEngine,
         ...(task.expected ? { expected: task.expected } : {}),
         ...task.job,
       };

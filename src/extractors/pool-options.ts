@@ -15,5 +15,6 @@ export function poolOptionsFromConfig(config: {
     maxZipEntries: config.extraction.maxDocxEntries,
     idleSeconds: config.extraction.idleSeconds,
     startTimeoutMs: config.extraction.startTimeoutSeconds * 1000,
+    pdfEngine: config.extraction.pdfEngine,
   };
 }

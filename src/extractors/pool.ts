@@ -16,6 +16,7 @@
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { reject, type Extraction, type ExtractLimits, type ExtractOptions, type Extractor } from './extraction.js';
+import type { PdfEngine } from './pdf-engine.js';
 import type { SplitRule } from './pdf-split.js';
 import { definedOnly, normaliseOptions } from './pool-config.js';
 import type { Validation } from './validation.js';
@@ -49,6 +50,8 @@ export type ExtractorPoolOptions = Partial<ExtractLimits> & {
    * false turns it off. Never with one worker.
    */
   pdfSplit?: Partial<SplitRule> | false;
+  /** Which engine reads PDFs (default PDFium with pdf.js as fallback; see pdf-engine.ts). */
+  pdfEngine?: PdfEngine;
   log: Logger;
   clock?: Clock;
   /** How a worker process is started (default: fork worker.js with an empty environment). */

@@ -9,14 +9,19 @@ import { DEFAULT_LIMITS, reject, type DocumentKind, type ExtractLimits, type Rej
 import { parse } from './extract-file.js';
 import { finishExtraction, noTextDetail, type FileFacts } from './finish-extraction.js';
 import { sha256Hex } from './normalise.js';
+import { DEFAULT_PDF_ENGINE, validatePdfText, type PdfEngine } from './pdf-engine.js';
 import { changedSince, readOnce, type ExpectedFile } from './read-once.js';
 import { validateDocx } from './validate-docx.js';
-import { validatePdf } from './validate-pdf.js';
 import type { Validation } from './validation.js';
 
 type Checked = { ok: true; pages?: number; encoding?: string; warnings: string[] } | Rejected;
 
-export async function validateFile(filePath: string, limits: ExtractLimits = DEFAULT_LIMITS, expected?: ExpectedFile): Promise<Validation> {
+export async function validateFile(
+  filePath: string,
+  limits: ExtractLimits = DEFAULT_LIMITS,
+  expected?: ExpectedFile,
+  engine: PdfEngine = DEFAULT_PDF_ENGINE,
+): Promise<Validation> {
   const read = await readOnce(filePath, limits.maxFileBytes, expected);
   if (!read.ok) return read;
   const { bytes, identity } = read;
@@ -27,7 +32,7 @@ export async function validateFile(filePath: string, limits: ExtractLimits = DEF
 
   // As in extractFile: a parser's rejection carries the file's facts; NO_TEXT is a verdict on a
   // fully read file, so a change under the reader turns it into UNSTABLE like an acceptance.
-  const checked = await check(detected.kind, bytes, limits, filePath, facts);
+  const checked = await check(detected.kind, bytes, limits, filePath, facts, engine);
   if (!checked.ok && checked.reason !== 'NO_TEXT') return { ...checked, ...facts };
   const unstable = await changedSince(filePath, identity);
   if (unstable) return unstable;
@@ -43,13 +48,13 @@ export async function validateFile(filePath: string, limits: ExtractLimits = DEF
   };
 }
 
-async function check(kind: DocumentKind, bytes: Buffer, limits: ExtractLimits, filePath: string, facts: FileFacts): Promise<Checked> {
+async function check(kind: DocumentKind, bytes: Buffer, limits: ExtractLimits, filePath: string, facts: FileFacts, engine: PdfEngine): Promise<Checked> {
   switch (kind) {
     case 'pdf': {
-      const pdf = await validatePdf(bytes, { consume: true });
+      const pdf = await validatePdfText(bytes, { consume: true }, engine);
       if (!pdf.ok) return pdf;
-      if (pdf.textPage === null) return noText(facts, [], pdf.pages);
-      return { ok: true, pages: pdf.pages, warnings: [] };
+      if (pdf.textPage === null) return noText(facts, pdf.warnings ?? [], pdf.pages);
+      return { ok: true, pages: pdf.pages, warnings: pdf.warnings ?? [] };
     }
     case 'docx': {
       const docx = await validateDocx(bytes, limits);

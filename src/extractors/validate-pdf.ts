@@ -11,7 +11,7 @@ import { hasText, normaliseText } from './normalise.js';
 import { classifyPdfError, openPdfParser } from './pdf.js';
 
 /** `textPage` null: no page holds text (NO_TEXT, decided by the caller as for an extraction). */
-export type PdfValidation = { ok: true; pages: number; textPage: number | null } | Rejected;
+export type PdfValidation = { ok: true; pages: number; textPage: number | null; warnings?: string[] } | Rejected;
 
 /** How many leading pages are read before the last page and the spread samples. */
 export const LEADING_PAGES = 3;

@@ -1,18 +1,23 @@
 /** Messages between the pool (parent) and an extraction worker process, over the IPC channel. */
 import type { Extraction, ExtractLimits } from './extraction.js';
+import type { PdfEngine } from './pdf-engine.js';
 import type { PdfRange } from './pdf.js';
 import type { PdfPartResult, PdfSplitPlan, SplitRule } from './pdf-split.js';
 import type { ExpectedFile } from './read-once.js';
 import type { ReadDepth, Validation } from './validation.js';
 
-export type TaskMessage =
+/** Sent with every task; a worker without it reads PDFs with the default engine. */
+type TaskSettings = { pdfEngine?: PdfEngine };
+
+export type TaskMessage = TaskSettings &
+  (
   /**
    * A whole file; with `split`, a large PDF may come back as a plan instead of text. Depth
    * `validate` checks the file with early exit and answers a Validation (never split).
    */
   | { type: 'extract'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; split?: SplitRule; depth?: ReadDepth }
   /** One page range of a planned PDF; `sha256` is the planned file's, to catch a changed file. */
-  | { type: 'extract-part'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; range: PdfRange; sha256: string };
+  | { type: 'extract-part'; id: number; path: string; limits: ExtractLimits; expected?: ExpectedFile; range: PdfRange; sha256: string });
 
 export type WorkerMessage =
   | { type: 'ready' }

@@ -9,6 +9,8 @@ import { extractFileOrSplit } from './extract-file.js';
 import { reject, type Extraction, type Rejected } from './extraction.js';
 import { extractPdfPart } from './pdf-part.js';
 import { loadPdfParse } from './pdf.js';
+import { DEFAULT_PDF_ENGINE } from './pdf-engine.js';
+import { loadPdfium } from './pdfium-runtime.js';
 import type { PdfSplitPlan } from './pdf-split.js';
 import { validateFile } from './validate-file.js';
 import type { Validation } from './validation.js';
@@ -32,15 +34,16 @@ function send(message: WorkerMessage): void {
 
 async function handle(task: TaskMessage): Promise<void> {
   captured = [];
+  const engine = task.pdfEngine ?? DEFAULT_PDF_ENGINE;
   if (task.type === 'extract-part') {
-    const part = await guarded(() => extractPdfPart(task.path, task.range, task.sha256, task.limits.maxFileBytes, task.expected));
+    const part = await guarded(() => extractPdfPart(task.path, task.range, task.sha256, task.limits.maxFileBytes, task.expected, engine));
     send({ type: 'part-result', id: task.id, part, warnings: warnings() });
     return;
   }
   const extraction = await guarded<Extraction | Validation | PdfSplitPlan>(() =>
     task.depth === 'validate'
-      ? validateFile(task.path, task.limits, task.expected)
-      : extractFileOrSplit(task.path, task.limits, task.split, {}, task.expected),
+      ? validateFile(task.path, task.limits, task.expected, engine)
+      : extractFileOrSplit(task.path, task.limits, task.split, {}, task.expected, engine),
   );
   send({ type: 'result', id: task.id, extraction, warnings: warnings() });
 }
@@ -67,5 +70,5 @@ process.on('message', (message: unknown) => {
 });
 process.on('disconnect', () => process.exit(0));
 
-await Promise.all([loadPdfParse(), loadMammoth(), import('cheerio')]);
+await Promise.all([loadPdfParse(), loadPdfium(), loadMammoth(), import('cheerio')]);
 send({ type: 'ready' });

@@ -1,19 +1,22 @@
 /**
- * The stat-only walk under one source root: folders are listed with `opendir`, accepted files are
+ * The stat-only walk under one source root: folders are listed with `readdir`, accepted files are
  * `lstat`ed, nothing is opened for reading. A small scheduler keeps a bounded number of operations
  * in flight (folder handles are capped separately, so a wide tree cannot exhaust descriptors) and
  * walks depth-first, which keeps the queue of unvisited folders short.
  *
  * Everything is asynchronous on purpose: a hung network share must stall the scan, not the
  * daemon's event loop. Files are stat'ed with the callback `fs.lstat`, which costs about a quarter
- * of `fs.promises.lstat` per call (measured: 100,000 files in ~0.28 s against ~1.05 s).
+ * of `fs.promises.lstat` per call (measured: 100,000 files in ~0.28 s against ~1.05 s). A folder
+ * is listed with one `readdir` (file types included) rather than `opendir`'s entry-at-a-time
+ * iteration: a third of the listing time (1,000 folders of 100: ~0.13 s against ~0.3–0.4 s), for
+ * holding one folder's names at once (a 100,000-entry folder: ~10 MB, briefly).
  *
  * Symbolic links are never followed, to files or folders: a link could lead out of the root, and
  * following only links that stay inside would report the same document under two paths. Folders
  * are remembered by device and inode, so a bind-mount loop ends too.
  */
 import { lstat, type Stats } from 'node:fs';
-import { lstat as lstatAsync, opendir } from 'node:fs/promises';
+import { lstat as lstatAsync, readdir } from 'node:fs/promises';
 import { sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { SourceFilter } from './ignore-rules.js';
@@ -141,17 +144,10 @@ class Walk {
         return;
       }
       this.#visited.add(key);
-      const dir = await opendir(folder.abs, { bufferSize: 128 });
-      try {
-        let listed = 0;
-        for (let entry = await dir.read(); entry !== null; entry = await dir.read()) {
-          this.#classify(folder, entry.name, entry);
-          // Start stat'ing a huge folder's files while it is still being listed.
-          if (++listed % 256 === 0) this.#pump();
-          if (this.#o.signal?.aborted === true) break;
-        }
-      } finally {
-        await dir.close();
+      const entries = await readdir(folder.abs, { withFileTypes: true });
+      for (let i = 0; i < entries.length && this.#o.signal?.aborted !== true; i++) {
+        const entry = entries[i] as (typeof entries)[number];
+        this.#classify(folder, entry.name, entry);
       }
     } catch (err) {
       if (folder.rel !== '' && isVanished(err)) return;

@@ -66,6 +66,7 @@ describe('loadConfig: defaults', () => {
       maxDocxEntries: 10_000,
       idleSeconds: 30,
       startTimeoutSeconds: 60,
+      pdfEngine: 'pdfium',
     });
     expect(config.daemon).toEqual({ port: 7441, host: '127.0.0.1', awaitWriteFinishMs: 2000, rescanMinutes: 10, unhealthyAfterSeconds: 600, tokenFile: null, publicHost: null });
     expect(config.sources).toEqual([
