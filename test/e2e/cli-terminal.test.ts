@@ -94,6 +94,7 @@ describe.skipIf(!hasScript)('on a terminal', { timeout: 60_000 }, () => {
       /^Watching 1 source:$/,
       /^ {2}demo {2}\S+ {2}→ replica /,
       /^Health: /,
+      /^Console: http:\/\/127\.0\.0\.1:\d+\/$/,
       /^Press Ctrl-C to stop\.$/,
       /^Demo stopped\. /,
     ];
