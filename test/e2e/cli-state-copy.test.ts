@@ -66,9 +66,13 @@ describe.skipIf(!available)('sensay-ingest on PostgreSQL through the built CLI',
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ state: copied.to, totals: { byState: { ready: 3 } }, budget: { used: 3 } });
 
+    const doctor = await cli('doctor', '--full', '--json');
+    expect(doctor.code, doctor.stderr).toBe(0);
+    expect(JSON.parse(doctor.stdout)).toMatchObject({ state: copied.to, exists: true, check: 'full', ok: true, problems: [] });
+
     const replaced = await runBuiltCli(['state', 'copy', '--from', ws.statePath, '--to', url(), '--replace', '--json']);
     expect(replaced.code, replaced.stderr).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses a password on the command line or in the config, and names host:port/database when the server is not there', async () => {
     const { ws, cli } = await setUp();
@@ -89,5 +93,5 @@ describe.skipIf(!available)('sensay-ingest on PostgreSQL through the built CLI',
     const down = await cli('status');
     expect(down.code).toBe(2);
     expect(down.stderr).toMatch(/STORE_UNAVAILABLE.*Cannot reach the PostgreSQL state store 127\.0\.0\.1:1\/sensay/);
-  });
+  }, 60_000);
 });
