@@ -66,6 +66,16 @@ describe.skipIf(!available)('sensay-ingest on PostgreSQL through the built CLI',
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ state: copied.to, totals: { byState: { ready: 3 } }, budget: { used: 3 } });
 
+    // A dry run plans on a private copy of the database: a new file is a create, the database stays as it was.
+    ws.write('d.md', '# Delta\n\nfourth document');
+    const dry = await cli('sync', '--dry-run', '--json');
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = (JSON.parse(dry.stdout) as { plan: { action: string; path: string }[] }).plan;
+    expect(plan).toEqual([expect.objectContaining({ action: 'create', path: 'd.md' })]);
+    const after = await cli('status', '--json');
+    expect(JSON.parse(after.stdout)).toMatchObject({ totals: { byState: { ready: 3, discovered: 0 } } });
+    expect(creates()).toBe(3);
+
     const doctor = await cli('doctor', '--full', '--json');
     expect(doctor.code, doctor.stderr).toBe(0);
     expect(JSON.parse(doctor.stdout)).toMatchObject({ state: copied.to, exists: true, check: 'full', ok: true, problems: [] });

@@ -16,16 +16,16 @@ import type { PgRunner } from './pg-runner.js';
  */
 
 /** Parents before children (jobs name documents). */
-const TABLES = ['documents', 'jobs', 'budget_slots', 'budget_blocks', 'replica_pauses', 'events', 'meta', 'held_deletes', 'delete_approvals', 'source_roots'] as const;
+export const COPIED_TABLES = ['documents', 'jobs', 'budget_slots', 'budget_blocks', 'replica_pauses', 'events', 'meta', 'held_deletes', 'delete_approvals', 'source_roots'] as const;
 const BOOLEAN_COLUMNS: Readonly<Record<string, readonly string[]>> = { held_deletes: ['approvable'] };
 const BATCH = 1_000;
 
-export type CopyCounts = Record<(typeof TABLES)[number] | 'texts', number>;
+export type CopyCounts = Record<(typeof COPIED_TABLES)[number] | 'texts', number>;
 
 /** What the target already holds, per table (a copy refuses a target that is not empty unless asked). */
 export async function targetRowCounts(db: PgDatabase): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of [...TABLES, 'texts']) {
+  for (const table of [...COPIED_TABLES, 'texts']) {
     counts[table] = (await db.pool.row<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n ?? 0;
   }
   return counts;
@@ -43,9 +43,9 @@ export async function importSqliteState(
 ): Promise<CopyCounts> {
   const texts = textsDir === null ? [] : await readCachedTexts(textsDir);
   return target.transaction(async (sql) => {
-    if (options.replace) await sql.run(`DELETE FROM texts; ${[...TABLES].reverse().map((table) => `DELETE FROM ${table};`).join(' ')}`);
+    if (options.replace) await sql.run(`DELETE FROM texts; ${[...COPIED_TABLES].reverse().map((table) => `DELETE FROM ${table};`).join(' ')}`);
     const counts = {} as CopyCounts;
-    for (const table of TABLES) counts[table] = await copyTable(source, sql, table);
+    for (const table of COPIED_TABLES) counts[table] = await copyTable(source, sql, table);
     for (const [hash, body] of texts) {
       await sql.run('INSERT INTO texts (text_hash, body) VALUES ($1, $2) ON CONFLICT (text_hash) DO NOTHING', [hash, body]);
     }
