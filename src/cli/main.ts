@@ -180,6 +180,22 @@ function addStateCommands(program: Command, run: Route): void {
       }),
     );
 
+  const state = program.command('state').description('manage the state store');
+  state
+    .command('copy')
+    .description('copy a SQLite state into PostgreSQL (documents, entries, jobs, ledger, events, texts) so nothing is uploaded again')
+    .requiredOption('--from <file>', 'the SQLite state file to copy')
+    .option('--to <url>', 'the PostgreSQL database: a postgres:// URL without a password (PGPASSWORD or ~/.pgpass give it)')
+    .option('--to-config <file>', "take the database from this config file's \"state\" (its urlFile may hold the password)")
+    .option('--replace', 'delete what the target already holds, then copy')
+    .option('--json', 'print one JSON object on stdout')
+    .action(
+      run(async (ctx) => {
+        const { runStateCopyCommand } = await import('./commands/state-copy.js');
+        return runStateCopyCommand(state.commands.find((c) => c.name() === 'copy')!.opts(), ctx);
+      }),
+    );
+
   program
     .command('check')
     .description('validate the config and secret, then reach each source\'s replica and count its entries')

@@ -8,7 +8,8 @@ import { DatabaseClock } from '../store/postgres/database-clock.js';
 import { describeTarget } from '../store/postgres/pg-database.js';
 import { openPostgresStore } from '../store/postgres/open-postgres-store.js';
 import { PgTextCache } from '../store/postgres/pg-text-cache.js';
-import { openSqliteStore, textCacheFor, type Store, type TextCache } from '../store/index.js';
+import { openSqliteSnapshot, openSqliteStore, textCacheFor, type Store, type TextCache } from '../store/index.js';
+import { copyIntoSqlite } from '../store/postgres/export-sqlite-snapshot.js';
 
 /** The state a command works on, whichever adapter holds it. */
 export interface OpenedState {
@@ -47,5 +48,26 @@ export async function openState(state: StateConfig, env: Env, log?: Logger, base
   } catch (error) {
     await store.close();
     throw error;
+  }
+}
+
+/**
+ * A private in-memory copy of the state for a run that writes nothing (`sync --dry-run`): the
+ * SQLite file's bytes, or one consistent read of the PostgreSQL database, which is neither
+ * written nor locked. Null when a SQLite state does not exist yet.
+ */
+export async function openStateSnapshot(state: StateConfig, env: Env, log?: Logger): Promise<Store | null> {
+  if (state.kind !== 'postgres') return state.path === ':memory:' ? null : openSqliteSnapshot({ path: state.path, ...(log && { log }) });
+  const connection = resolvePostgresConnection(state, env);
+  const source = await openPostgresStore({ url: connection.url, password: connection.password, log });
+  const copy = await openSqliteStore({ path: ':memory:' });
+  try {
+    await copyIntoSqlite(source.database, copy.database);
+    return copy;
+  } catch (error) {
+    await copy.close();
+    throw error;
+  } finally {
+    await source.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { SlotRefusal } from './budget.js';
+import type { BudgetBlock, BudgetStatus, SlotRefusal } from './budget.js';
 import { invalidArgument } from './errors.js';
 
 /**
@@ -46,4 +46,18 @@ export function validateWindow(limit: number, windowMs: number): void {
   if (!Number.isFinite(windowMs) || windowMs <= 0) {
     throw invalidArgument(`Expected \`windowMs\` to be a finite number > 0, got \`${String(windowMs)}\``);
   }
+}
+
+/** What `budgetStatus` reports, from the slots inside the window and the scope's block. */
+export function budgetStatusFrom(slotTimes: number[], block: BudgetBlock | null, limit: number, windowMs: number, now: number): BudgetStatus {
+  const blockedUntil = block && block.until > now ? block.until : null;
+  const freeAt = windowFreeAt(slotTimes, limit, windowMs) ?? now;
+  return {
+    used: slotTimes.length,
+    remaining: Math.max(0, limit - slotTimes.length),
+    nextFreeAt: Math.max(freeAt, blockedUntil ?? now),
+    blockedUntil,
+    blockedReason: blockedUntil === null ? null : (block?.reason ?? null),
+    slotTimes,
+  };
 }

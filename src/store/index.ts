@@ -10,3 +10,7 @@ export type { SqliteStore } from './sqlite/sqlite-store.js';
 export { openSqliteSnapshot, type SqliteSnapshotOptions } from './sqlite/open-sqlite-snapshot.js';
 export type { TextCache } from './text-cache.js';
 export { GzipTextCache, MemoryTextCache, textCacheFor } from './files/gzip-text-cache.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js';
+export type { PostgresStore } from './postgres/pg-store.js';
+export { PgTextCache } from './postgres/pg-text-cache.js';
+export { DatabaseClock } from './postgres/database-clock.js';

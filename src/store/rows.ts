@@ -61,6 +61,16 @@ export interface EventRow {
   detail: string | null;
 }
 
+/** An event as a transition appends it (source and path copied from the document). */
+export interface EventRowInput {
+  at: number;
+  type: string;
+  documentId: number | null;
+  sourceName: string | null;
+  relPath: string | null;
+  detail: JsonObject | null;
+}
+
 export function toDocument(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,

@@ -1,14 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
-import type { RacerReport } from '../support/budget-racer.js';
+import { race, type RacerMode } from '../support/racer-harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const RACER = fileURLToPath(new URL('../support/budget-racer.ts', import.meta.url));
 const T0 = Date.UTC(2026, 0, 1, 12);
 const RACERS = 4;
 const ATTEMPTS = 60;
@@ -21,48 +17,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Mode = 'slots' | 'claims' | 'open';
-
-interface Racer {
-  child: ChildProcess;
-  ready: Promise<void>;
-  done: Promise<RacerReport>;
-}
-
-function startRacer(path: string, mode: Mode, goFile: string, owner: string): Racer {
-  const child = spawn(process.execPath, ['--import', 'tsx', RACER, path, mode, goFile, owner, String(ATTEMPTS), String(T0)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (stdout.startsWith('ready\n')) markReady();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<RacerReport>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      markReady();
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) reject(new Error(`racer ${owner} exited ${String(code)}: ${stderr}`));
-      else resolve(JSON.parse(last) as RacerReport);
-    });
-  });
-  return { child, ready, done };
-}
-
-/** Starts every racer, waits until all have opened the file, then lets them go at once. */
-async function race(path: string, mode: Mode): Promise<RacerReport[]> {
-  const goFile = join(dir, 'go');
-  const racers = Array.from({ length: RACERS }, (_, i) => startRacer(path, mode, goFile, `racer-${i}`));
-  await Promise.all(racers.map((racer) => racer.ready));
-  await writeFile(goFile, String(Date.now() + 100));
-  return Promise.all(racers.map((racer) => racer.done));
-}
+const owners = Array.from({ length: RACERS }, (_, i) => ({ owner: `racer-${i}` }));
+const raceOn = (path: string, mode: RacerMode) => race(path, mode, { dir, racers: owners, attempts: ATTEMPTS, t0: T0 });
 
 function count(store: SqliteStore, sql: string): number {
   return (store.database.prepare(sql).get() as { n: number }).n;
@@ -73,7 +29,7 @@ describe('the upload budget across processes', () => {
     const path = join(dir, 'state.db');
     await (await openSqliteStore({ path })).close();
 
-    const reports = await race(path, 'slots');
+    const reports = await raceOn(path, 'slots');
 
     const granted = reports.flatMap((report) => report.slotIds);
     expect(granted).toHaveLength(10);
@@ -97,7 +53,7 @@ describe('the upload budget across processes', () => {
       }
     }
 
-    const reports = await race(path, 'claims');
+    const reports = await raceOn(path, 'claims');
 
     const claimed = reports.flatMap((report) => report.jobIds);
     expect(claimed).toHaveLength(10);
@@ -117,7 +73,7 @@ describe('the upload budget across processes', () => {
   it(`${RACERS} processes creating a fresh state file at the same moment all get one migrated store`, async () => {
     const path = join(dir, 'fresh', 'state.db');
 
-    const reports = await race(path, 'open');
+    const reports = await raceOn(path, 'open');
 
     expect(reports.flatMap((report) => report.slotIds)).toHaveLength(10);
     await using store = await openSqliteStore({ path });

@@ -1,18 +1,28 @@
 /**
- * A child process for the cross-process store tests. It opens the state file, says "ready",
- * waits for the start time written to the go-file, then tries `attempts` times to take an
- * upload slot (`slots`) or to claim an upload (`claims`), and prints what it got as one JSON
- * line. In `open` mode it opens the file only after the start, so several processes create and
- * migrate a fresh file at the same moment.
+ * A child process for the cross-process store tests. It opens the store (a SQLite file, or a
+ * postgres:// URL), says "ready", waits for the start time written to the go-file, then tries
+ * `attempts` times to take an upload slot (`slots`) or to claim an upload (`claims`), and prints
+ * what it got as one JSON line. In `open` mode it opens the store only after the start, so
+ * several processes create and migrate a fresh one at the same moment.
  *
- *   node --import tsx test/support/budget-racer.ts <db> <slots|claims|open> <go-file> <owner> <attempts> <now>
+ * `timeline` mode is the sliding hour scaled down: a window of TIMELINE_WINDOW ms (limit 10) for
+ * TIMELINE_SPAN ms of real time, on the host's clock skewed by `skewMs` (the soak's ±15 min of an
+ * hour, scaled); with `db-clock` it reads the database's clock through that skewed clock
+ * (DatabaseClock), as a PostgreSQL host does. Both run at the real rate, so an offset measured
+ * once stays right. It reports each grant's ledger stamp and its true time (this machine's clock).
+ *
+ *   node --import tsx test/support/budget-racer.ts <db> <slots|claims|open|timeline> <go-file> <owner> <attempts> <now> [skewMs] [db-clock]
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
+import { openSqliteStore, type Store } from '../../src/store/index.js';
+import { DatabaseClock, type BaseClock } from '../../src/store/postgres/database-clock.js';
+import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
+import type { PostgresStore } from '../../src/store/postgres/pg-store.js';
+import { TIMELINE_SPAN, TIMELINE_WINDOW } from './racer-harness.js';
 
 const HOUR = 3_600_000;
 const LIMIT = 10;
-const MODES = ['slots', 'claims', 'open'] as const;
+const MODES = ['slots', 'claims', 'open', 'timeline'] as const;
 type Mode = (typeof MODES)[number];
 
 export interface RacerReport {
@@ -21,20 +31,29 @@ export interface RacerReport {
   slotIds: number[];
   jobIds: number[];
   refusals: number;
+  /** `timeline` mode: each grant's ledger stamp and true (unskewed) time. */
+  grants: { stamp: number; trueAt: number }[];
+  /** `timeline` with `db-clock`: how far this racer's reading of the database clock may be off (simulated ms). */
+  clockPrecisionMs: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The go-file holds a start time a little ahead; spinning to it lines the racers up closely. */
-async function waitForGo(goFile: string): Promise<void> {
+async function waitForGo(goFile: string): Promise<number> {
   while (!existsSync(goFile)) await pause(1);
   const startAt = Number(readFileSync(goFile, 'utf8'));
   while (Date.now() < startAt) {
     // spin: a timer would add a millisecond of scheduling slack, longer than a whole acquire
   }
+  return startAt;
 }
 
-async function attempt(store: SqliteStore, mode: Mode, owner: string, now: number, report: RacerReport): Promise<void> {
+function openStore(db: string): Promise<Store> {
+  return db.startsWith('postgres://') ? openPostgresStore({ url: db }) : openSqliteStore({ path: db, busyTimeoutMs: 30_000 });
+}
+
+async function attempt(store: Store, mode: Mode, owner: string, now: number, report: RacerReport): Promise<void> {
   if (mode === 'claims') {
     const claim = await store.claimUpload({ owner, now, leaseMs: HOUR, scope: 'org', limit: LIMIT, windowMs: HOUR });
     if (claim.ok) report.jobIds.push(claim.job.id);
@@ -46,25 +65,49 @@ async function attempt(store: SqliteStore, mode: Mode, owner: string, now: numbe
   else report.refusals++;
 }
 
+/** Slot-taking for TIMELINE_SPAN ms on a skewed clock (see the header). */
+async function timeline(store: Store, startAt: number, skewMs: number, dbClock: boolean, report: RacerReport): Promise<void> {
+  const base: BaseClock = { now: () => Date.now() + skewMs, sleep: (ms) => pause(ms).then(() => undefined) };
+  const clock = dbClock ? await DatabaseClock.start(base, (store as PostgresStore).database) : base;
+  if (clock instanceof DatabaseClock) report.clockPrecisionMs = clock.precisionMs;
+  while (Date.now() < startAt + TIMELINE_SPAN) {
+    const trueAt = Date.now();
+    const now = clock.now();
+    const slot = await store.acquireUploadSlot({ scope: 'org', limit: LIMIT, windowMs: TIMELINE_WINDOW, now });
+    report.attempts++;
+    if (slot.granted) {
+      report.slotIds.push(slot.slotId);
+      report.grants.push({ stamp: now, trueAt });
+    } else {
+      report.refusals++;
+    }
+    await pause(1 + Math.floor(Math.random() * 3));
+  }
+}
+
 async function main(): Promise<void> {
-  const [path, modeText, goFile, owner, attemptsText, nowText] = process.argv.slice(2);
+  const [db, modeText, goFile, owner, attemptsText, nowText, skewText, clockText] = process.argv.slice(2);
   const mode = MODES.find((m) => m === modeText);
-  if (!path || !mode || !goFile || !owner || !attemptsText || !nowText) {
-    throw new Error('usage: budget-racer <db> <slots|claims|open> <go-file> <owner> <attempts> <now>');
+  if (!db || !mode || !goFile || !owner || !attemptsText || !nowText) {
+    throw new Error('usage: budget-racer <db> <slots|claims|open|timeline> <go-file> <owner> <attempts> <now> [skewMs] [db-clock]');
   }
   const attempts = Number(attemptsText);
   const now = Number(nowText);
-  let store = mode === 'open' ? undefined : await openSqliteStore({ path, busyTimeoutMs: 30_000 });
+  let store = mode === 'open' ? undefined : await openStore(db);
   process.stdout.write('ready\n');
-  await waitForGo(goFile);
-  store ??= await openSqliteStore({ path, busyTimeoutMs: 30_000 });
-  const report: RacerReport = { owner, attempts, slotIds: [], jobIds: [], refusals: 0 };
+  const startAt = await waitForGo(goFile);
+  store ??= await openStore(db);
+  const report: RacerReport = { owner, attempts: mode === 'timeline' ? 0 : attempts, slotIds: [], jobIds: [], refusals: 0, grants: [], clockPrecisionMs: 0 };
   try {
-    for (let i = 0; i < attempts; i++) {
-      // Every racer stamps slots inside the same window, as processes sharing one clock would.
-      await attempt(store, mode, owner, now + i, report);
-      // Spread the attempts out a little, as real uploaders are, so the racers interleave.
-      await pause(Math.floor(Math.random() * 3));
+    if (mode === 'timeline') {
+      await timeline(store, startAt, Number(skewText ?? 0), clockText === 'db-clock', report);
+    } else {
+      for (let i = 0; i < attempts; i++) {
+        // Every racer stamps slots inside the same window, as processes sharing one clock would.
+        await attempt(store, mode, owner, now + i, report);
+        // Spread the attempts out a little, as real uploaders are, so the racers interleave.
+        await pause(Math.floor(Math.random() * 3));
+      }
     }
   } finally {
     await store.close();

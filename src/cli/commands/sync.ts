@@ -7,8 +7,8 @@ import { runSyncPass } from '../../engine/sync-pass.js';
 import { createExtractorPool } from '../../extractors/pool.js';
 import { poolOptionsFromConfig } from '../../extractors/pool-options.js';
 import { AUTH_CODES, UNREACHABLE_CODES } from '../../sensay/errors.js';
-import { openSqliteSnapshot } from '../../store/index.js';
 import { openEngine } from '../open-engine.js';
+import { openStateSnapshot } from '../open-state.js';
 import { createApiClient } from '../api-client.js';
 import type { Secret } from '../../config/secret.js';
 import { previewAdoption } from '../../engine/adoption-preview.js';
@@ -66,11 +66,7 @@ export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise
 async function dryRun(config: LoadedConfig, log: Logger, flags: SyncFlags, ctx: CliContext, secret: Secret | undefined): Promise<number> {
   // A dry run never creates, migrates or writes the state file: it plans on a private in-memory
   // copy (none yet: every file is simply new).
-  if (config.state.kind === 'postgres') {
-    ctx.io.err('sync --dry-run: not available with a PostgreSQL state yet (it plans on a private copy of a SQLite file); run `sensay-ingest status` to see the state');
-    return ExitCode.USAGE;
-  }
-  const store = config.state.path === ':memory:' ? null : openSqliteSnapshot({ path: config.state.path, log });
+  const store = await openStateSnapshot(config.state, ctx.env, log);
   const pool = createExtractorPool({ ...poolOptionsFromConfig(config), log });
   try {
     const signal = ctx.stopSignal;

@@ -1,5 +1,5 @@
 import type { AcquireSlotInput, BudgetBlock, BudgetStatus, ReplicaPause, SlotDecision } from '../budget.js';
-import { decideSlot, validateWindow, windowFreeAt, windowStart } from '../budget-window.js';
+import { budgetStatusFrom, decideSlot, validateWindow, windowStart } from '../budget-window.js';
 import type { PgRunner } from './pg-runner.js';
 
 /** Ledger rows older than this are history nobody reads; pruned as new slots are taken. */
@@ -68,18 +68,7 @@ export async function setBlock(sql: PgRunner, scope: string, until: number, reas
 
 export async function budgetStatusOf(sql: PgRunner, scope: string, limit: number, windowMs: number, now: number): Promise<BudgetStatus> {
   validateWindow(limit, windowMs);
-  const slotTimes = await slotTimesInWindow(sql, scope, now, windowMs);
-  const block = await blockOf(sql, scope);
-  const blockedUntil = block && block.until > now ? block.until : null;
-  const freeAt = windowFreeAt(slotTimes, limit, windowMs) ?? now;
-  return {
-    used: slotTimes.length,
-    remaining: Math.max(0, limit - slotTimes.length),
-    nextFreeAt: Math.max(freeAt, blockedUntil ?? now),
-    blockedUntil,
-    blockedReason: blockedUntil === null ? null : (block?.reason ?? null),
-    slotTimes,
-  };
+  return budgetStatusFrom(await slotTimesInWindow(sql, scope, now, windowMs), await blockOf(sql, scope), limit, windowMs, now);
 }
 
 export async function pause(sql: PgRunner, replicaUUID: string, reason: string, until: number | null): Promise<void> {

@@ -8,7 +8,7 @@ export interface BaseClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const SAMPLES = 3;
+const SAMPLES = 5;
 /** Re-measured this often (real time), so a host whose clock is stepped follows the database again. */
 const RESYNC_MS = 10 * 60_000;
 const WARN_OFFSET_MS = 1_000;
@@ -25,6 +25,7 @@ export class DatabaseClock implements BaseClock {
   readonly #db: PgDatabase;
   readonly #log: Logger | undefined;
   #offset = 0;
+  #precision = Number.POSITIVE_INFINITY;
   #syncedAt = Number.NEGATIVE_INFINITY;
   #syncing: Promise<void> | null = null;
 
@@ -43,6 +44,11 @@ export class DatabaseClock implements BaseClock {
   /** Milliseconds to add to the host's clock to read the database's. */
   get offsetMs(): number {
     return this.#offset;
+  }
+
+  /** How far the offset may be off: half the best round trip of the last measure, in the host's milliseconds. */
+  get precisionMs(): number {
+    return this.#precision;
   }
 
   now(): number {
@@ -71,6 +77,7 @@ export class DatabaseClock implements BaseClock {
     }
     if (!best) return;
     this.#offset = best.offset;
+    this.#precision = best.roundTrip / 2;
     this.#syncedAt = performance.now();
     if (Math.abs(best.offset) > WARN_OFFSET_MS) {
       this.#log?.warn(

@@ -1,16 +1,8 @@
 import type { EventFilter, EventRecord } from '../events.js';
-import type { JsonObject } from '../json-value.js';
-import { toEvent, type EventRow } from '../rows.js';
+import { toEvent, type EventRow, type EventRowInput } from '../rows.js';
 import { Params, type PgRunner } from './pg-runner.js';
 
-export interface EventRowInput {
-  at: number;
-  type: string;
-  documentId: number | null;
-  sourceName: string | null;
-  relPath: string | null;
-  detail: JsonObject | null;
-}
+export type { EventRowInput } from '../rows.js';
 
 export async function appendEventRow(sql: PgRunner, input: EventRowInput): Promise<EventRecord> {
   const row = await sql.row<{ id: number }>(

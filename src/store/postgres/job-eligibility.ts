@@ -1,3 +1,4 @@
+import { expiredComesFirst } from '../claim-order.js';
 import type { JobKind, JobRecord } from '../jobs.js';
 import { toJob, type JobRow } from '../rows.js';
 import { Params, type PgRunner } from './pg-runner.js';
@@ -35,14 +36,7 @@ export async function nextEligibleJob(sql: PgRunner, query: EligibleQuery): Prom
   const queued = await first('queued', 'j.not_before');
   const expired = await first('running', 'j.lease_until');
   if (!queued || !expired) return queued ?? expired;
-  return comesFirst(expired, queued) ? expired : queued;
-}
-
-function comesFirst(expired: JobRecord, queued: JobRecord): boolean {
-  if (expired.priority !== queued.priority) return expired.priority > queued.priority;
-  const expiredAt = expired.leaseUntil ?? 0;
-  if (expiredAt !== queued.notBefore) return expiredAt < queued.notBefore;
-  return expired.id < queued.id;
+  return expiredComesFirst(expired, queued) ? expired : queued;
 }
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */

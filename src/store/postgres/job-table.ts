@@ -77,11 +77,11 @@ export async function updateOwnedJob(
   const p = new Params();
   const set = [
     `state = ${p.add(change.state)}`,
-    `not_before = COALESCE(${p.add(change.notBefore ?? null)}::bigint, not_before)`,
+    `not_before = COALESCE(${p.add(change.notBefore ?? null)}::double precision, not_before)`,
     `last_error = COALESCE(${p.add(jsonOrNull(change.error))}::text, last_error)`,
     `outages = COALESCE(${p.add(change.outages ?? null)}::integer, outages)`,
     'lease_until = NULL',
-    `finished_at = ${p.add(change.state === 'queued' ? null : now)}::bigint`,
+    `finished_at = ${p.add(change.state === 'queued' ? null : now)}::double precision`,
     `updated_at = ${p.add(now)}`,
   ];
   return (await sql.run(`UPDATE jobs SET ${set.join(', ')} WHERE ${heldBy(p, lease)}`, p.values)) === 1;

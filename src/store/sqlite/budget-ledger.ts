@@ -1,5 +1,5 @@
 import type { AcquireSlotInput, BudgetBlock, BudgetStatus, ReplicaPause, SlotDecision } from '../budget.js';
-import { decideSlot, validateWindow, windowFreeAt, windowStart } from '../budget-window.js';
+import { budgetStatusFrom, decideSlot, validateWindow, windowStart } from '../budget-window.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Ledger rows older than this are history nobody reads; pruned as new slots are taken. */
@@ -63,18 +63,7 @@ export function setBlock(sql: SqlRunner, scope: string, until: number, reason: s
 
 export function budgetStatusOf(sql: SqlRunner, scope: string, limit: number, windowMs: number, now: number): BudgetStatus {
   validateWindow(limit, windowMs);
-  const slotTimes = slotTimesInWindow(sql, scope, now, windowMs);
-  const block = blockOf(sql, scope);
-  const blockedUntil = block && block.until > now ? block.until : null;
-  const freeAt = windowFreeAt(slotTimes, limit, windowMs) ?? now;
-  return {
-    used: slotTimes.length,
-    remaining: Math.max(0, limit - slotTimes.length),
-    nextFreeAt: Math.max(freeAt, blockedUntil ?? now),
-    blockedUntil,
-    blockedReason: blockedUntil === null ? null : (block?.reason ?? null),
-    slotTimes,
-  };
+  return budgetStatusFrom(slotTimesInWindow(sql, scope, now, windowMs), blockOf(sql, scope), limit, windowMs, now);
 }
 
 export function pause(sql: SqlRunner, replicaUUID: string, reason: string, until: number | null): void {

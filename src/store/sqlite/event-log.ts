@@ -1,16 +1,8 @@
 import type { EventFilter, EventRecord } from '../events.js';
-import type { JsonObject } from '../json-value.js';
-import { toEvent, type EventRow } from '../rows.js';
+import { toEvent, type EventRow, type EventRowInput } from '../rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
 
-export interface EventRowInput {
-  at: number;
-  type: string;
-  documentId: number | null;
-  sourceName: string | null;
-  relPath: string | null;
-  detail: JsonObject | null;
-}
+export type { EventRowInput } from '../rows.js';
 
 export function appendEventRow(sql: SqlRunner, input: EventRowInput): EventRecord {
   const result = sql.run(

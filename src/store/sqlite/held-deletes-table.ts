@@ -1,16 +1,7 @@
 import type { ApproveDeletesResult, DeleteApproval, HeldDeleteRecord, SourceRootRecord } from '../held-deletes.js';
 import { invalidArgument } from '../errors.js';
+import { normaliseIds, parseIds, toHeld, type HeldRow } from '../held-delete-rows.js';
 import { placeholders, type SqlRunner } from './sql-runner.js';
-
-interface HeldRow {
-  source_name: string;
-  reason: string;
-  detail: string;
-  document_ids: string;
-  approvable: number;
-  root_device: string | null;
-  held_at: number;
-}
 
 interface ApprovalRow {
   id: number;
@@ -95,25 +86,4 @@ export function setRoot(sql: SqlRunner, sourceName: string, device: string, now:
     device,
     now,
   );
-}
-
-function toHeld(row: HeldRow): HeldDeleteRecord {
-  return {
-    sourceName: row.source_name,
-    reason: row.reason,
-    detail: row.detail,
-    documentIds: parseIds(row.document_ids),
-    approvable: row.approvable === 1,
-    rootDevice: row.root_device,
-    heldAt: row.held_at,
-  };
-}
-
-function normaliseIds(ids: readonly number[]): number[] {
-  for (const id of ids) if (!Number.isInteger(id)) throw invalidArgument(`Expected document ids to be integers, got \`${String(id)}\``);
-  return [...new Set(ids)].sort((a, b) => a - b);
-}
-
-function parseIds(text: string): number[] {
-  return (JSON.parse(text) as number[]).map(Number);
 }

@@ -1,4 +1,5 @@
 import type { LastError } from '../documents.js';
+import { expiredComesFirst } from '../claim-order.js';
 import { invalidArgument } from '../errors.js';
 import { UPLOAD_JOB_KINDS, type EnqueueJobInput, type EnqueueJobResult, type JobFilter, type JobKind, type JobLease, type JobRecord, type JobState } from '../jobs.js';
 import { jsonOrNull, toJob, type JobRow } from '../rows.js';
@@ -71,14 +72,7 @@ export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord
   const queued = first('queued', 'j.not_before');
   const expired = first('running', 'j.lease_until');
   if (!queued || !expired) return queued ?? expired;
-  return comesFirst(expired, queued) ? expired : queued;
-}
-
-function comesFirst(expired: JobRecord, queued: JobRecord): boolean {
-  if (expired.priority !== queued.priority) return expired.priority > queued.priority;
-  const expiredAt = expired.leaseUntil ?? 0;
-  if (expiredAt !== queued.notBefore) return expiredAt < queued.notBefore;
-  return expired.id < queued.id;
+  return expiredComesFirst(expired, queued) ? expired : queued;
 }
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */
