@@ -41,7 +41,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL restarting under three hosts',
       ?.until('all 15 READY', () => liveEntries(w.sim).filter((e) => e.status === 'READY').length >= 15, 120_000)
       .catch((err: unknown) => {
         const byReplica = liveEntries(w.sim).map((e) => `${e.replicaUUID.slice(-2)}:${String(e.title)}:${e.status}`);
-        const tails = hosts.map((h, i) => `--- host ${i}\n${h.stderr().split('\n').slice(-6).join('\n')}`);
+        const tails = hosts.map((h, i) => `--- host ${i}\n${h.stderr().split('\n').filter((l) => !l.startsWith('{')).slice(-40).join('\n')}`);
         throw new Error(`${String(err).slice(0, 200)}\nentries: ${byReplica.join(' ')}\n${tails.join('\n')}`);
       });
     expect(duplicateTitles(w.sim)).toEqual([]);
