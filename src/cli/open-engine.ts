@@ -59,6 +59,7 @@ export async function openEngine(
   });
   try {
     await engine.host.start();
+    engine.host.keepAlive();
   } catch (error) {
     await engine.close();
     throw error;

@@ -35,6 +35,11 @@ export interface HostSession {
   readonly hostName: string;
   /** Idempotent. Throws `ConfigError` SOURCE_OWNED when another host owns a non-standby source. */
   start(): Promise<void>;
+  /**
+   * Starts the loop that renews the leases every third of their length (a run that lasts longer
+   * than a lease needs it; `openEngine` starts it for every command). Idempotent; after `start`.
+   */
+  keepAlive(): void;
   owns(sourceName: string): boolean;
   /** The sources this host holds now (their names). */
   ownedSources(): string[];
@@ -94,7 +99,11 @@ class Session implements HostSession {
       this.#log.info({ source: source.name, holder: holder.hostName, leaseUntil: new Date(holder.leaseUntil).toISOString() }, 'standby: another host holds this source; taking it over if that host goes down');
     }
     this.#log.info({ hostId: host.id, owned: this.ownedSources() }, 'host registered');
-    this.#loop = this.#keepAlive();
+  }
+
+  keepAlive(): void {
+    if (this.#started === undefined) throw new Error('keepAlive() before start()');
+    this.#loop ??= this.#renewLoop();
   }
 
   owns(sourceName: string): boolean {
@@ -185,7 +194,7 @@ class Session implements HostSession {
     this.#log.error({ source: name, holder: holder.hostName }, 'another host owns this source now; this host leaves it alone');
   }
 
-  async #keepAlive(): Promise<void> {
+  async #renewLoop(): Promise<void> {
     const every = Math.max(1, Math.floor(this.#deps.sourceLeaseMs / 3));
     while (!this.#stopper.signal.aborted) {
       try {

@@ -1,7 +1,8 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import { AUTH_CODES, SensayApiError, UNREACHABLE_CODES } from '../sensay/errors.js';
-import { leaseOf } from '../store/jobs.js';
+import { StoreError } from '../store/errors.js';
+import { leaseOf, type JobLease } from '../store/jobs.js';
 import type { JobClaim } from '../store/store.js';
 import { leaseMsOf, retryDelayOf, type UploaderDeps } from './deps.js';
 import { runDelete, runRename } from './entry-jobs.js';
@@ -70,7 +71,24 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return { kind: 'none', stop: upload.reason === 'BLOCKED' ? 'blocked' : 'budget', wakeAt: upload.retryAt };
   }
 
+  /**
+   * Uploads cut off by a store that could not answer (a database restart): what they did is
+   * uncertain, so they are recovered through reconciliation like a crashed worker's, but at once
+   * (their lease is ended as soon as the store answers again) rather than after the lease.
+   */
+  const cutOff: JobLease[] = [];
+  async function endCutOffLeases(): Promise<void> {
+    for (const lease of cutOff.splice(0)) {
+      const answered = await deps.store.renewLease(lease.jobId, lease.owner, deps.clock.now(), 1, lease.generation).then(
+        () => true,
+        () => false,
+      );
+      if (!answered) cutOff.push(lease);
+    }
+  }
+
   async function runUntilIdle(options: { signal?: AbortSignal; onProgress?: () => void } = {}): Promise<RunSummary> {
+    await endCutOffLeases();
     const summary: RunSummary = emptySummary();
     let lastOutage: SensayApiError | undefined;
     const queue = new PQueue({ concurrency });
@@ -93,6 +111,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           log.warn({ jobId: job.claim.job.id, kind: job.claim.job.kind }, 'lease lost; stopped before the next API request');
           return;
         }
+        if (job.kind === 'upload' && error instanceof StoreError) cutOff.push(keeper.lease);
         const stop = await afterError(deps, log, job, keeper, error);
         if (stop) halt ??= stop;
         summary.released++;

@@ -105,17 +105,7 @@ export function acceptedCreates(sim: Simulator): Array<{ at: number; path: strin
     .map((r) => ({ at: r.at, path: r.path }));
 }
 
-/** The most creates in any sliding window of `windowMs`. */
-export function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[last] as number) - (sorted[first] as number) >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
+export { busiestWindow } from '../support/sliding-window.js';
 
 /** Titles held by more than one live entry of a replica. */
 export function duplicateTitles(sim: Simulator): string[] {

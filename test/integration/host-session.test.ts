@@ -26,6 +26,11 @@ describe('host sessions on one store', () => {
     // Another machine: its process identity cannot be checked from here, only its lease.
     const made = createHostSession({ store, clock, log: silentLog, hostName, owner: `${hostName}:1:aa`, sources, sourceLeaseMs: LEASE_MS, pollLeaseMs: LEASE_MS });
     sessions.push(made);
+    const start = made.start.bind(made);
+    made.start = async () => {
+      await start();
+      made.keepAlive();
+    };
     return made;
   };
 

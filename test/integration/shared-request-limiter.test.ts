@@ -5,19 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PERMIT_HOLD_MS, REQUEST_WINDOW_MS, sharedRequestLimiter } from '../../src/hosts/request-permits.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { busiestWindow } from '../support/sliding-window.js';
 import { silentLog } from '../support/uploader-world.js';
-
-/** The most request starts in any window of `windowMs` (sliding, like the API counts). */
-function busiestWindow(starts: readonly number[], windowMs: number): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[last] as number) - (sorted[first] as number) >= windowMs) first++;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
-}
 
 describe('requestsPerMinute shared by hosts through the store', () => {
   let dir: string;

@@ -1,6 +1,6 @@
 import type { DocumentState, LastError } from '../../store/store.js';
 import type { DocumentTotals } from '../../engine/document-totals.js';
-import type { OrganisationView } from '../../hosts/host-view.js';
+import type { OrganisationView, SourceView } from '../../hosts/host-view.js';
 import type { CliIo } from '../io.js';
 import { presentUnadopted, type UnadoptedJson } from './sync-report.js';
 import { presentHeldDeletes, type HeldDeletesJson } from './held-report.js';
@@ -45,14 +45,8 @@ export interface StatusJson {
   hosts: HostJson[];
 }
 
-export interface SourceJson {
-  source: string;
-  host: string | null;
-  homeHost: string | null;
-  asStandby: boolean;
-  live: boolean;
-  documents: Record<DocumentState, number>;
-}
+/** A source as every host sees it (see `SourceView`). */
+export type SourceJson = SourceView;
 
 export interface HostJson {
   name: string;

@@ -7,12 +7,12 @@ import type {
   RenewSourceInput,
   ReplicaLeaseClaim,
   ReplicaLeaseRecord,
-  ReplicaLeaseRole,
   SourceClaim,
   SourceLease,
   SourceOwnerRecord,
   TakePermitsInput,
 } from '../hosts.js';
+import { toHost, toReplicaLease, toSourceOwner, type HostRow, type ReplicaLeaseRow, type SourceOwnerRow } from '../host-rows.js';
 import { decidePermits, decideReplicaLease, decideSourceClaim } from '../source-ownership.js';
 import type { PgRunner } from './pg-runner.js';
 
@@ -28,32 +28,6 @@ const HOST_LOCK_CLASS = 0x5349_0002;
 async function lockKey(sql: PgRunner, key: string): Promise<void> {
   await sql.run('SELECT pg_advisory_xact_lock($1::integer, hashtext($2))', [HOST_LOCK_CLASS, key]);
 }
-
-type HostRow = { name: string; id: string; first_seen_at: number; last_seen_at: number; last_owner: string };
-type SourceOwnerRow = {
-  source_name: string;
-  host_name: string;
-  home_host: string | null;
-  as_standby: boolean;
-  owner: string;
-  lease_until: number;
-  generation: number;
-  claimed_at: number;
-};
-type ReplicaLeaseRow = { replica_uuid: string; role: string; host_name: string; owner: string; lease_until: number; generation: number };
-
-const toHost = (row: HostRow): HostRecord => ({ name: row.name, id: row.id, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at, lastOwner: row.last_owner });
-
-const toSourceOwner = (row: SourceOwnerRow): SourceOwnerRecord => ({
-  sourceName: row.source_name,
-  hostName: row.host_name,
-  homeHost: row.home_host,
-  asStandby: row.as_standby,
-  owner: row.owner,
-  leaseUntil: row.lease_until,
-  generation: row.generation,
-  claimedAt: row.claimed_at,
-});
 
 export async function registerHost(sql: PgRunner, input: RegisterHostInput): Promise<HostRecord> {
   const row = await sql.row<HostRow>(
@@ -144,14 +118,7 @@ export async function claimReplicaLease(sql: PgRunner, input: ClaimReplicaLeaseI
 
 export async function listReplicaLeases(sql: PgRunner): Promise<ReplicaLeaseRecord[]> {
   const rows = await sql.rows<ReplicaLeaseRow>('SELECT * FROM replica_leases ORDER BY replica_uuid, role');
-  return rows.map((row) => ({
-    replicaUUID: row.replica_uuid,
-    role: row.role as ReplicaLeaseRole,
-    hostName: row.host_name,
-    owner: row.owner,
-    leaseUntil: row.lease_until,
-    generation: row.generation,
-  }));
+  return rows.map(toReplicaLease);
 }
 
 export async function takeRequestPermits(sql: PgRunner, input: TakePermitsInput): Promise<PermitGrant> {

@@ -91,6 +91,13 @@ export class PgDatabase {
   async #once<T>(fn: (sql: PgRunner) => Promise<T>, mode: string): Promise<T> {
     const client = await this.#run(() => this.#pool.connect());
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a server that ends the session between two of
+    // our statements (a restart) would otherwise be an unhandled 'error' event and crash the host.
+    const onError = (error: Error) => {
+      broken = error;
+      this.#connectionLost(error);
+    };
+    client.on('error', onError);
     try {
       await client.query(mode);
       const result = await fn(new PgRunner(client));
@@ -108,6 +115,7 @@ export class PgDatabase {
       }
       throw error;
     } finally {
+      client.off('error', onError);
       // A client whose connection broke is destroyed, never handed out again.
       client.release(broken);
     }

@@ -7,48 +7,16 @@ import type {
   RenewSourceInput,
   ReplicaLeaseClaim,
   ReplicaLeaseRecord,
-  ReplicaLeaseRole,
   SourceClaim,
   SourceLease,
   SourceOwnerRecord,
   TakePermitsInput,
 } from '../hosts.js';
+import { toHost, toReplicaLease, toSourceOwner, type HostRow, type ReplicaLeaseRow, type SourceOwnerRow } from '../host-rows.js';
 import { decidePermits, decideReplicaLease, decideSourceClaim } from '../source-ownership.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Host registry, source ownership, replica leases and the shared request window. Writes run inside one write transaction. */
-
-type HostRow = { name: string; id: string; first_seen_at: number; last_seen_at: number; last_owner: string };
-type SourceOwnerRow = {
-  source_name: string;
-  host_name: string;
-  home_host: string | null;
-  as_standby: number;
-  owner: string;
-  lease_until: number;
-  generation: number;
-  claimed_at: number;
-};
-type ReplicaLeaseRow = { replica_uuid: string; role: string; host_name: string; owner: string; lease_until: number; generation: number };
-
-const toHost = (row: HostRow): HostRecord => ({
-  name: row.name,
-  id: row.id,
-  firstSeenAt: row.first_seen_at,
-  lastSeenAt: row.last_seen_at,
-  lastOwner: row.last_owner,
-});
-
-const toSourceOwner = (row: SourceOwnerRow): SourceOwnerRecord => ({
-  sourceName: row.source_name,
-  hostName: row.host_name,
-  homeHost: row.home_host,
-  asStandby: row.as_standby === 1,
-  owner: row.owner,
-  leaseUntil: row.lease_until,
-  generation: row.generation,
-  claimedAt: row.claimed_at,
-});
 
 export function registerHost(sql: SqlRunner, input: RegisterHostInput): HostRecord {
   sql.run(
@@ -162,14 +130,7 @@ export function claimReplicaLease(sql: SqlRunner, input: ClaimReplicaLeaseInput)
 }
 
 export function listReplicaLeases(sql: SqlRunner): ReplicaLeaseRecord[] {
-  return sql.all<ReplicaLeaseRow>('SELECT * FROM replica_leases ORDER BY replica_uuid, role').map((row) => ({
-    replicaUUID: row.replica_uuid,
-    role: row.role as ReplicaLeaseRole,
-    hostName: row.host_name,
-    owner: row.owner,
-    leaseUntil: row.lease_until,
-    generation: row.generation,
-  }));
+  return sql.all<ReplicaLeaseRow>('SELECT * FROM replica_leases ORDER BY replica_uuid, role').map(toReplicaLease);
 }
 
 export function takeRequestPermits(sql: SqlRunner, input: TakePermitsInput): PermitGrant {
