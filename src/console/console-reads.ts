@@ -5,6 +5,7 @@ import { DOCUMENT_SORT_KEYS, DOCUMENT_STATES } from '../store/index.js';
 import type { DocumentQuery, DocumentSortKey, DocumentState, Store } from '../store/store.js';
 import { adviceFor, documentView, type ConditionContext, type DocumentView } from './document-view.js';
 import { ConsoleRequestError } from './console-errors.js';
+import { holderOf, hostTotals } from './host-totals.js';
 
 /** What the console's reads need: the store, the clock, and the configured sources and budget. */
 export interface ConsoleReadDeps {
@@ -73,12 +74,14 @@ export async function documentDetail(deps: ConsoleReadDeps, id: number) {
   };
 }
 
-/** `GET /api/totals`: by state, overall and per source, with what is paused and pending. */
+/** `GET /api/totals`: by state, overall, per source (with the host holding it) and per host, with what is paused and pending. */
 export async function totals(deps: ConsoleReadDeps) {
   const { store } = deps;
   const now = deps.clock.now();
   const paused = new Map((await store.pausedSources()).map((p) => [p.sourceName, p.pausedAt]));
   const byState = await store.countDocumentsByState();
+  const { owners, hosts } = await hostTotals(store, now);
+  const ownerOf = new Map(owners.map((o) => [o.sourceName, o]));
   const sources = [];
   for (const source of deps.sources) {
     const counts = await store.countDocumentsByState({ sourceName: source.name });
@@ -86,6 +89,7 @@ export async function totals(deps: ConsoleReadDeps) {
     sources.push({
       name: source.name,
       replicaUUID: source.replicaUUID,
+      holder: holderOf(ownerOf.get(source.name), now),
       paused: pausedAt !== undefined,
       pausedAt: pausedAt === undefined ? null : new Date(pausedAt).toISOString(),
       states: counts,
@@ -97,6 +101,8 @@ export async function totals(deps: ConsoleReadDeps) {
     states: byState,
     totals: documentTotals(byState),
     sources,
+    /** Per host, over every source registered in the store (several hosts on one PostgreSQL state). */
+    hosts,
     quotaPauses: (await store.pausedReplicas(now)).map((p) => ({ replicaUUID: p.replicaUUID, reason: p.reason, until: iso(p.until) })),
     pendingActions: (await store.listPendingActions()).map((a) => ({ kind: a.kind, source: a.sourceName, requestedAt: new Date(a.requestedAt).toISOString() })),
     unknownSources: [...paused.keys()].filter((name) => !deps.sources.some((s) => s.name === name)),

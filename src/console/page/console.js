@@ -138,7 +138,7 @@ async function loadTotals() {
   const body = $('totals').tBodies[0];
   const rows = data.sources.map((s) =>
     el('tr', {},
-      el('th', { scope: 'row' }, s.name, s.paused ? el('span', { class: 'cond cond-source-paused' }, '⏸ paused') : null),
+      el('th', { scope: 'row' }, s.name, holderLabel(s.holder), s.paused ? el('span', { class: 'cond cond-source-paused' }, '⏸ paused') : null),
       ...['ready', 'processing', 'queued', 'failed', 'rejected'].map((k) => el('td', { class: 'num', 'data-label': k }, String(s.totals[k]))),
       el('td', {}, s.paused
         ? el('button', { type: 'button', onclick: () => act('resume', { source: s.name }) }, `Resume ${s.name}`)
@@ -146,10 +146,27 @@ async function loadTotals() {
     ));
   rows.push(el('tr', {}, el('th', { scope: 'row' }, 'All'), ...['ready', 'processing', 'queued', 'failed', 'rejected'].map((k) => el('td', { class: 'num' }, String(data.totals[k]))), el('td')));
   body.replaceChildren(...rows);
+  renderHosts(data.hosts);
   const pending = data.pendingActions.map((a) => `${a.kind}${a.source ? ` of ${a.source}` : ''} (asked ${relativeTime(a.requestedAt)})`);
   $('pending').textContent = pending.length ? `Waiting for the next run: ${pending.join(', ')}` : '';
   const select = document.querySelector('#filters select[name=source]');
   if (select.options.length === 1) for (const s of data.sources) select.append(el('option', { value: s.name }, s.name));
+}
+
+/** Which host holds a source, once several hosts share the state. */
+function holderLabel(holder) {
+  if (!holder || !holder.host) return null;
+  const standby = holder.standbyFor ? ` (standby for ${holder.standbyFor})` : '';
+  return el('span', { class: 'host' }, ` on ${holder.host}${standby}${holder.live ? '' : ', not running'}`);
+}
+
+/** Totals per host: shown only when more than one host has held a source of this state. */
+function renderHosts(hosts) {
+  const list = $('hosts');
+  list.hidden = hosts.length < 2;
+  list.replaceChildren(...hosts.map((h) => el('li', {},
+    el('strong', {}, h.name), h.live ? '' : ' (not running)',
+    `: ${h.sources.join(', ')}: ${h.totals.ready} ready, ${h.totals.processing} processing, ${h.totals.queued} queued, ${h.totals.failed} failed`)));
 }
 
 // ── budget ──────────────────────────────────────────────────────────────────
