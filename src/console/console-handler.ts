@@ -41,11 +41,11 @@ export function createConsoleHandler(deps: ConsoleHandlerDeps): ConsoleHandler {
   const admit = (req: IncomingMessage, res: ServerResponse): boolean => {
     secure(res);
     if (!hostAllowed(req, policy)) {
-      sendError(res, new ConsoleRequestError(421, 'HOST_NOT_ALLOWED', 'this Host is not one the console answers to; use the address it is bound to, localhost, or daemon.publicHost'));
+      sendError(res, hostRefused());
       return false;
     }
     if (authenticated(req, policy)) return true;
-    sendError(res, new ConsoleRequestError(401, 'UNAUTHORIZED', 'sign in at / with the token in daemon.tokenFile, or send "Authorization: Bearer TOKEN"'));
+    sendError(res, unauthorised());
     return false;
   };
 
@@ -53,7 +53,7 @@ export function createConsoleHandler(deps: ConsoleHandlerDeps): ConsoleHandler {
     if (!(path === '/' || path === '/login' || path.startsWith('/assets/') || path === '/api' || path.startsWith('/api/'))) return false;
     secure(res);
     if (!hostAllowed(req, policy)) {
-      sendError(res, new ConsoleRequestError(421, 'HOST_NOT_ALLOWED', 'this Host is not one the console answers to; use the address it is bound to, localhost, or daemon.publicHost'));
+      sendError(res, hostRefused());
       return true;
     }
     try {
@@ -79,7 +79,7 @@ export function createConsoleHandler(deps: ConsoleHandlerDeps): ConsoleHandler {
     if (path === '/login') return login(req, res, method);
     if (!authenticated(req, policy)) {
       if (path === '/') return send(res, 401, 'text/html; charset=utf-8', loginPage(false));
-      throw new ConsoleRequestError(401, 'UNAUTHORIZED', 'sign in at / with the token in daemon.tokenFile, or send "Authorization: Bearer TOKEN"');
+      throw unauthorised();
     }
     if (path === '/' && asset) {
       allow(method, ['GET', 'HEAD']);
@@ -117,6 +117,14 @@ export function createConsoleHandler(deps: ConsoleHandlerDeps): ConsoleHandler {
   }
 
   return { handle, admit, close: () => deps.feed.close() };
+}
+
+function hostRefused(): ConsoleRequestError {
+  return new ConsoleRequestError(421, 'HOST_NOT_ALLOWED', 'this Host is not one the console answers to; use the address it is bound to, localhost, or daemon.publicHost');
+}
+
+function unauthorised(): ConsoleRequestError {
+  return new ConsoleRequestError(401, 'UNAUTHORIZED', 'sign in at / with the token in daemon.tokenFile, or send "Authorization: Bearer TOKEN"');
 }
 
 function allow(method: string, methods: readonly string[]): void {

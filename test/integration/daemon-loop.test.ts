@@ -4,7 +4,7 @@
  */
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDaemon, type DaemonEngine, type DaemonExit, type DaemonOptions } from '../../src/engine/daemon.js';
+import { createDaemon, type Daemon, type DaemonEngine, type DaemonExit, type DaemonOptions } from '../../src/engine/daemon.js';
 import type { EngineSummary } from '../../src/engine/create-engine.js';
 import type { SyncPassReport } from '../../src/engine/pass-report.js';
 import { SensayApiError } from '../../src/sensay/errors.js';
@@ -106,6 +106,7 @@ interface Harness {
   clock: FakeClock;
   engine: ScriptedEngine;
   notify(): void;
+  daemon: Daemon;
   /** Resolves once the loop is parked again (after `parks` sleeps in all); returns its wake time, ms after T0. */
   parked(): Promise<number>;
   stop(): Promise<DaemonExit>;
@@ -135,6 +136,7 @@ function startDaemon(options: Partial<DaemonOptions> = {}, prepare: (engine: Scr
     clock,
     engine,
     notify: () => daemon.notify(),
+    daemon,
     async parked() {
       for (let i = 0; i < 1000 && sleeps.length <= seen; i++) await flushMicrotasks(1);
       expect(sleeps.length, 'the daemon never parked').toBeGreaterThan(seen);
@@ -190,6 +192,20 @@ describe('daemon loop', () => {
     });
     await advanceTo(h, 43 * MIN, await h.parked());
     expect(h.engine.at('jobs')).toEqual([0, 10 * MIN, 20 * MIN, 30 * MIN, 40 * MIN, 42 * MIN]);
+  });
+
+  it('"sync now" wakes it for a pass at once, and a retry or resume for a job run at once (the console\'s actions)', async () => {
+    const h = startDaemon({ quietMs: 1000 });
+    await h.parked();
+    await h.clock.advance(5 * MIN);
+    h.daemon.scanNow();
+    await h.parked();
+    expect(h.engine.at('pass')).toEqual([0, 5 * MIN]);
+    await h.clock.advance(MIN);
+    h.daemon.jobsNow();
+    await h.parked();
+    expect(h.engine.at('jobs')).toEqual([0, 5 * MIN, 6 * MIN]);
+    expect(h.engine.at('pass')).toEqual([0, 5 * MIN]);
   });
 
   it('batches watcher hints: one pass once they have been quiet for quietMs', async () => {
