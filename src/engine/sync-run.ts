@@ -65,7 +65,8 @@ const OUTSTANDING: readonly DocumentState[] = ['queued', ...IN_FLIGHT];
  * What `sync` does (issue 5): reconcile, one pass, run the jobs the budget allows, poll once.
  * With `wait`, keeps sleeping on the clock until the next slot or poll is due, or a file still
  * being written has settled (then it scans again), until every document is terminal and no file
- * is settling, or the deadline passes.
+ * is settling, or the deadline passes. A pass that deferred decisions is run again after a round
+ * of jobs that did something: a one-shot run has no later pass to leave them to.
  */
 export async function runSync(engine: Engine, clock: Clock, options: SyncRunOptions): Promise<SyncRunResult> {
   const signal = options.signal;
@@ -91,6 +92,12 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
     }
     const run = await engine.runJobs({ ...(signal && { signal }) });
     addJobs(jobs, run);
+    if (options.wait && pass.deferred.length > 0 && didWork(run)) {
+      // The pass left decisions to the next one (a rename or delete refused while a job held the
+      // document, e.g. an upload a kill cut short); the jobs have moved, so that pass is now.
+      pass = await engine.syncPass({ settle: 'wait', ...(signal && { signal }) });
+      passes++;
+    }
     if (run.stoppedBy === 'auth' || run.stoppedBy === 'unreachable' || run.stoppedBy === 'signal' || run.stoppedBy === 'config') {
       stoppedBy = run.stoppedBy;
       error = run.error;
@@ -154,6 +161,11 @@ export function nextWake(state: EngineSummary, pollIntervalMs: number, settlingU
   if (state.nextUploadAt !== null && !(pausedForGood && inFlight === 0)) candidates.push(state.nextUploadAt);
   if (candidates.length === 0) return 'stalled';
   return Math.min(...candidates);
+}
+
+/** Whether a round of jobs moved anything a deferred decision may have waited for. */
+function didWork(run: RunSummary): boolean {
+  return run.uploaded + run.adopted + run.deleted + run.renamed + run.updated + run.failed + run.released > 0;
 }
 
 function addJobs(total: JobTotals, run: RunSummary): void {

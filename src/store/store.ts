@@ -154,7 +154,9 @@ export interface Store extends AsyncDisposable {
   /**
    * Moves the document to a new path (same content), dropping an entry-less row already
    * scanned there, and enqueues a `rename` job (payload `{ from, to }`) when the document has an
-   * entry whose title must change.
+   * entry whose title must change: its current entry or its predecessor (still live while a
+   * replace or recreate is on its way). Refused (WRONG_STATE) while uploading or deleting: the
+   * next pass, which `sync --wait` runs once its jobs moved, decides it again.
    */
   renameDocument(input: RenameInput): Promise<RenameResult>;
   /**

@@ -176,6 +176,25 @@ export function removalContract(current: StoreRef): void {
       expect(event).toMatchObject({ relPath: 'final/plan.pdf', detail: { from: 'drafts/plan.pdf', to: 'final/plan.pdf' } });
     });
 
+    it('queues a title update for a document whose only live entry is its predecessor (successor errored, recreate queued)', async () => {
+      const store = current();
+      const ready = await readyDocument(store, 'guide.md', 70);
+      expectOk(await store.queueUpload({ documentId: ready.id, kind: 'replace', version: version({ sha256: 'b'.repeat(64) }), now: T0 + 1 }));
+      const claim = await store.claimUpload({ ...uploadClaimInput('worker', T0 + 2, { limit: 10_000 }), scope: 'setup' });
+      expect(claim.ok).toBe(true);
+      expectOk(await store.recordEntryCreated(ready.id, 71, T0 + 3));
+      expectOk(await store.markErrored(ready.id, 71, { message: 'processing failed' }, T0 + 4));
+      const requeued = await store.requeueAfterError({ documentId: ready.id, deletedEntryId: 71, notBefore: T0 + MINUTE, now: T0 + 5 });
+      expectOk(requeued);
+      expect(requeued.document).toMatchObject({ state: 'queued', entryId: null, previousEntryId: 70 });
+
+      const renamed = await store.renameDocument({ documentId: ready.id, newRelPath: 'manual.md', now: T0 + 6 });
+      expectOk(renamed);
+      // Entry 70 still serves the replica until a successor is READY (or for good, should the
+      // recreate fail): it must carry the new title, as a recorded current entry would.
+      expect(renamed.job).toMatchObject({ kind: 'rename', payload: { from: 'guide.md', to: 'manual.md' } });
+    });
+
     it('refuses to move onto a path whose document holds an entry', async () => {
       const store = current();
       const a = await readyDocument(store, 'a.pdf', 60);

@@ -159,6 +159,31 @@ describe('runSync (what `sync` runs)', () => {
     expect(sim.stats().creates).toBe(12);
   });
 
+  it('--wait: a file renamed while its upload was cut short by a kill ends READY under its new name (soak seed 394378307)', async () => {
+    await folder.write('guide.md', '# Guide\n\nversion one\n');
+    await syncAndSettle();
+    await clock.advance(60_000);
+    await folder.write('guide.md', '# Guide\n\nversion two, longer\n');
+    expect((await engine.syncPass()).counts.replace).toBe(1);
+    // A process claimed the replace, then was SIGKILLed: the document stays uploading, its job
+    // running under a dead lease, until a run recovers it.
+    const dead = 'dead-host:1:bbbbbb';
+    const claimed = await store.claimUpload({ owner: dead, now: clock.now(), leaseMs: 60_000, scope: new URL(sim.url).origin, limit: 10, windowMs: 3_600_000 });
+    expect(claimed.ok).toBe(true);
+    await store.expireLeases(dead, clock.now());
+    await rename(join(folder.docs, 'guide.md'), join(folder.docs, 'manual.md'));
+
+    // The run's first pass cannot move an uploading document; once the recovered upload let go of
+    // it (its file is no longer at the old path), the move must still happen in this run.
+    const result = await drive(runSync(engine, syncClock, { wait: true, maxWaitMs: 15 * 60_000, pollIntervalMs: 5_000 }));
+    expect(result.stoppedBy).toBe('done');
+    expect(result.passes).toBe(2);
+    expect(liveTitles()).toEqual(['manual.md']);
+    const [entry] = live();
+    expect(entry?.status).toBe('READY');
+    expect(await store.getDocumentByPath('docs', 'manual.md')).toMatchObject({ state: 'ready', entryId: entry!.id, previousEntryId: null });
+  });
+
   it('--max-wait gives up when the budget cannot finish in time', async () => {
     for (let i = 0; i < 11; i++) await folder.write(`doc-${i}.txt`, `document ${i}\n`);
     const result = await drive(runSync(engine, syncClock, { wait: true, maxWaitMs: 60_000, pollIntervalMs: 5_000 }));
