@@ -116,7 +116,9 @@ export async function renameDocument(sql: PgRunner, input: RenameInput): Promise
   const from = document.relPath;
   const patch: DocumentPatch = { ...(input.version ? versionPatch(input.version) : {}), relPath: input.newRelPath };
   const renamed = await patchDocument(sql, document, patch, input.now, { type: 'renamed', detail: { from, to: input.newRelPath } });
-  if (renamed.entryId === null || from === input.newRelPath) return { ok: true, document: renamed, job: null };
+  // The predecessor too: it serves the replica until a successor is READY, or for good should none be.
+  const holdsEntry = renamed.entryId !== null || renamed.previousEntryId !== null;
+  if (!holdsEntry || from === input.newRelPath) return { ok: true, document: renamed, job: null };
   const { job } = await enqueueJobRow(sql, {
     documentId: renamed.id,
     kind: 'rename',
