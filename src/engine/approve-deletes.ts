@@ -1,4 +1,4 @@
-import type { ApproveDeletesResult, DocumentRecord, Store } from '../store/store.js';
+import type { ApproveDeletesResult, Store } from '../store/store.js';
 
 /**
  * `approve-deletes` (issue 9 §5), for the CLI command and the console alike: releases exactly
@@ -17,14 +17,13 @@ export async function approveDeletes(store: Store, names: readonly string[], now
   const report: ApproveDeletesReport = { approved: [], refused: [], nothingHeld: [] };
   const targets = names.length > 0 ? [...new Set(names)] : (await store.listHeldDeletes()).map((held) => held.sourceName);
   if (targets.length === 0) return report;
-  const documents = await store.listDocuments();
-  for (const name of targets) record(report, name, await store.approveHeldDeletes(name, now), documents);
+  const paths = new Map((await store.listDocuments()).map((doc) => [doc.id, doc.relPath]));
+  for (const name of targets) record(report, name, await store.approveHeldDeletes(name, now), paths);
   return report;
 }
 
-function record(report: ApproveDeletesReport, source: string, result: ApproveDeletesResult, documents: readonly DocumentRecord[]): void {
+function record(report: ApproveDeletesReport, source: string, result: ApproveDeletesResult, paths: ReadonlyMap<number, string>): void {
   if (result.ok) {
-    const paths = new Map(documents.map((doc) => [doc.id, doc.relPath]));
     const ids = result.approval.documentIds;
     report.approved.push({ source, reason: result.held.reason, documents: ids.length, paths: ids.map((id) => paths.get(id) ?? `#${id}`) });
   } else if (result.reason === 'NOT_APPROVABLE') {
