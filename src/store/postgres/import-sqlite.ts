@@ -12,11 +12,29 @@ import type { PgRunner } from './pg-runner.js';
  * `state copy`: a single-host SQLite state moved into PostgreSQL as it is, ids included (events,
  * approvals and duplicates name documents by id), so nothing is uploaded again: documents with
  * their entries, jobs with their leases and generations, the budget ledger and blocks, pauses,
- * events, held deletes and approvals, source roots, meta, and text mode's cached texts.
+ * events, held deletes and approvals, source roots, sources paused by hand and pending console
+ * actions, meta, and text mode's cached texts.
  */
 
-/** Parents before children (jobs name documents). */
-export const COPIED_TABLES = ['documents', 'jobs', 'budget_slots', 'budget_blocks', 'replica_pauses', 'events', 'meta', 'held_deletes', 'delete_approvals', 'source_roots'] as const;
+/**
+ * Parents before children (jobs name documents); the rest name no other table. Not copied: what
+ * belongs to hosts (hosts, source owners, replica leases, request permits), made again by the
+ * hosts that run on the copy.
+ */
+export const COPIED_TABLES = [
+  'documents',
+  'jobs',
+  'budget_slots',
+  'budget_blocks',
+  'replica_pauses',
+  'events',
+  'meta',
+  'held_deletes',
+  'delete_approvals',
+  'source_roots',
+  'source_pauses',
+  'pending_actions',
+] as const;
 const BOOLEAN_COLUMNS: Readonly<Record<string, readonly string[]>> = { held_deletes: ['approvable'] };
 const BATCH = 1_000;
 
