@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.js';
 import { copyIntoSqlite } from '../../src/store/postgres/export-sqlite-snapshot.js';
-import { importSqliteState } from '../../src/store/postgres/import-sqlite.js';
+import { COPIED_TABLES, importSqliteState } from '../../src/store/postgres/import-sqlite.js';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
 import { createPgTestDatabase, pgOrSkipMessage, type PgTestDatabase } from '../support/pg-test-db.js';
 
@@ -59,6 +59,23 @@ describe.skipIf(!available)('state copy between SQLite and PostgreSQL', () => {
       } finally {
         await snapshot.close();
       }
+    } finally {
+      await pg.close();
+      await sqlite.close();
+    }
+  });
+
+  it('leaves the copied tables with fresh planner statistics (ANALYZE): claims right after a copy are not planned blind', async () => {
+    const sqlite = await sqliteState();
+    await sqlite.pauseSource('docs', 1_000);
+    const pg = await openPostgresStore({ url: database?.url ?? '' });
+    try {
+      await importSqliteState(sqlite.database, null, pg.database, { replace: false });
+      const rows = await pg.database.pool.rows<{ relname: string }>(
+        'SELECT relname FROM pg_stat_user_tables WHERE relname = ANY($1::text[]) AND last_analyze IS NULL ORDER BY relname',
+        [[...COPIED_TABLES, 'texts']],
+      );
+      expect(rows.map((row) => row.relname)).toEqual([]);
     } finally {
       await pg.close();
       await sqlite.close();

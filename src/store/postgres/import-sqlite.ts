@@ -51,7 +51,7 @@ export async function targetRowCounts(db: PgDatabase): Promise<Record<string, nu
 
 /**
  * Copies everything in one transaction: a failure leaves the target as it was. With `replace`,
- * what the target held is deleted first.
+ * what the target held is deleted first. The copied tables are analysed after.
  */
 export async function importSqliteState(
   source: Database.Database,
@@ -60,7 +60,7 @@ export async function importSqliteState(
   options: { replace: boolean },
 ): Promise<CopyCounts> {
   const texts = textsDir === null ? [] : await readCachedTexts(textsDir);
-  return target.transaction(async (sql) => {
+  const counts = await target.transaction(async (sql) => {
     if (options.replace) await sql.run(`DELETE FROM texts; ${[...COPIED_TABLES].reverse().map((table) => `DELETE FROM ${table};`).join(' ')}`);
     const counts = {} as CopyCounts;
     for (const table of COPIED_TABLES) counts[table] = await copyTable(source, sql, table);
@@ -70,6 +70,11 @@ export async function importSqliteState(
     counts.texts = texts.length;
     return counts;
   });
+  // Statistics for what was just loaded: until autovacuum gets to it, the planner takes the tables
+  // for empty and sorts every queued job on each claim (bench:store with 100,000 queued: a claim
+  // takes 0.63 s, 22 ms once analysed).
+  await target.pool.run(`ANALYZE ${[...COPIED_TABLES, 'texts'].join(', ')}`);
+  return counts;
 }
 
 async function copyTable(source: Database.Database, sql: PgRunner, table: string): Promise<number> {
