@@ -11,14 +11,17 @@
  *
  * PostgreSQL's statistics are refreshed after the bulk load (ANALYZE, as autovacuum does in a
  * while): without them the planner sorts every queued job for each claim (about 0.8 s a claim).
+ * "PostgreSQL after state copy" seeds a SQLite file instead and moves it with `state copy`'s
+ * import, nothing else: the claims a deployment sees right after moving up.
  *
- * Options: BENCH_DOCS=100000 BENCH_CLAIMS=300 (per host) BENCH_ADAPTERS=sqlite,postgres
+ * Options: BENCH_DOCS=100000 BENCH_CLAIMS=300 (per host) BENCH_ADAPTERS=sqlite,postgres,copy
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openSqliteStore } from '../src/store/index.js';
+import { openSqliteStore, type SqliteStore } from '../src/store/index.js';
+import { importSqliteState } from '../src/store/postgres/import-sqlite.js';
 import { openPostgresStore } from '../src/store/postgres/open-postgres-store.js';
 import type { PostgresStore } from '../src/store/postgres/pg-store.js';
 import type { Store } from '../src/store/store.js';
@@ -34,7 +37,14 @@ const SCOPE = 'https://api.bench';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-type Adapter = { name: string; open(): Promise<Store>; afterSeed?(store: Store): Promise<void>; cleanup(): Promise<void> };
+type Adapter = {
+  name: string;
+  open(): Promise<Store>;
+  /** Fills the store itself (default: `seed` through `open`). */
+  seed?(): Promise<void>;
+  afterSeed?(store: Store): Promise<void>;
+  cleanup(): Promise<void>;
+};
 
 const sourceName = (host: number, i: number) => `h${host}-s${i}`;
 
@@ -67,10 +77,14 @@ function percentile(sorted: readonly number[], p: number): number {
 
 async function measure(adapter: Adapter): Promise<BenchRow[]> {
   process.stdout.write(`${adapter.name}: seeding ${DOCS} queued documents\n`);
-  const seeding = await adapter.open();
-  await seed(seeding);
-  await adapter.afterSeed?.(seeding);
-  await seeding.close();
+  if (adapter.seed) {
+    await adapter.seed();
+  } else {
+    const seeding = await adapter.open();
+    await seed(seeding);
+    await adapter.afterSeed?.(seeding);
+    await seeding.close();
+  }
   const hosts = await Promise.all(Array.from({ length: HOSTS }, () => adapter.open()));
   const latencies: number[] = [];
   const claimOne = async (host: number, i: number) => {
@@ -130,9 +144,41 @@ async function postgresAdapter(): Promise<Adapter | null> {
   };
 }
 
+/** A SQLite state seeded, then moved into PostgreSQL by `state copy`'s import (no ANALYZE of our own). */
+async function copiedAdapter(): Promise<Adapter | null> {
+  const postgres = await postgresAdapter();
+  if (!postgres) return null;
+  const sqlite = sqliteAdapter();
+  return {
+    name: 'PostgreSQL after state copy',
+    open: () => postgres.open(),
+    async seed() {
+      const from = await sqlite.open();
+      await seed(from);
+      const to = (await postgres.open()) as PostgresStore;
+      try {
+        const started = performance.now();
+        await importSqliteState((from as SqliteStore).database, null, to.database, { replace: false });
+        process.stdout.write(`  state copy: ${Math.round(performance.now() - started)} ms\n`);
+      } finally {
+        await to.close();
+        await from.close();
+      }
+    },
+    async cleanup() {
+      await postgres.cleanup();
+      await sqlite.cleanup();
+    },
+  };
+}
+
 const rows: BenchRow[] = [];
-const chosen = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres').split(',');
-const makers = [...(chosen.includes('sqlite') ? [async () => sqliteAdapter()] : []), ...(chosen.includes('postgres') ? [postgresAdapter] : [])];
+const chosen = (process.env.BENCH_ADAPTERS ?? 'sqlite,postgres,copy').split(',');
+const makers = [
+  ...(chosen.includes('sqlite') ? [async () => sqliteAdapter()] : []),
+  ...(chosen.includes('postgres') ? [postgresAdapter] : []),
+  ...(chosen.includes('copy') ? [copiedAdapter] : []),
+];
 for (const make of makers) {
   const adapter = await make();
   if (!adapter) continue;

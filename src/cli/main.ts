@@ -94,7 +94,7 @@ function addRunCommands(program: Command, run: Route): void {
     .option('-q, --quiet', 'log warnings and errors only')
     .option('-v, --verbose', 'log debug detail')
     .option('--dry-run', 'print the plan and an ETA; write nothing')
-    .option('--wait', 'keep going until every document is terminal')
+    .option('--wait', "keep going until every document of this host's sources is terminal")
     .option('--max-wait <seconds>', 'give up waiting after this long')
     .option('--json', 'print one JSON object on stdout')
     .action(run(async (ctx) => runSyncCommand(optsOf<SyncFlags>(program, 'sync'), ctx)));

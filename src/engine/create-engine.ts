@@ -65,7 +65,8 @@ export interface Engine {
    * on 401/403) and, against the store, says whether one listing must repair drift (DESIGN §6).
    */
   reconcile(options?: { signal?: AbortSignal }): Promise<ReconcileAllReport>;
-  summary(): Promise<EngineSummary>;
+  /** The organisation's state; `onlyOwnSources`: documents of the sources this host owns only (what `sync --wait` waits for). */
+  summary(options?: { onlyOwnSources?: boolean }): Promise<EngineSummary>;
   /** Documents of every host by source and the host that owns each source (status, /metrics). */
   organisation(): Promise<OrganisationView>;
   /** Entries of the replicas that no document owns, left alone (DECISIONS "Adoption"). */
@@ -171,7 +172,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       return total;
     },
-    summary: () => summariseState(store, budget, clock.now()),
+    summary: (options = {}) => summariseState(store, budget, clock.now(), options.onlyOwnSources ? host.ownedSources() : undefined),
     organisation: () => readOrganisationView(store, clock.now(), sources.map((source) => source.name)),
     unadopted: () => listUnadopted(store, sources.map((source) => source.replicaUUID)),
     close() {

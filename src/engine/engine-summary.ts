@@ -1,6 +1,6 @@
 import type { JobRecord, ReplicaPause, SourcePause, Store } from '../store/store.js';
 import type { DocumentState } from '../store/store.js';
-import { UPLOAD_JOB_KINDS } from '../store/index.js';
+import { DOCUMENT_STATES, UPLOAD_JOB_KINDS } from '../store/index.js';
 import { estimateQueue, type QueueEta } from './eta.js';
 
 export interface BudgetSummary {
@@ -31,19 +31,25 @@ export interface EngineSummary {
   readonly heldByPause: number;
 }
 
-/** A read-only picture of the durable state: nothing here writes. */
+/**
+ * A read-only picture of the durable state: nothing here writes. With `sourceNames`, `documents`
+ * and `heldByPause` count those sources' documents only (what one host of several waits for); the
+ * budget and the queue stay the organisation's.
+ */
 export async function summariseState(
   store: Store,
   budget: { scope: string; limit: number; windowMs: number },
   now: number,
+  sourceNames?: readonly string[],
 ): Promise<EngineSummary> {
-  const documents = await store.countDocumentsByState();
+  const documents = sourceNames === undefined ? await store.countDocumentsByState() : await countOfSources(store, sourceNames);
   const status = await store.budgetStatus(budget.scope, budget.limit, budget.windowMs, now);
   const pausedSources = await store.pausedSources();
   const uploads = await store.listJobs({ states: ['queued', 'running'], kinds: UPLOAD_JOB_KINDS });
   const queued = await withoutPausedSources(store, pausedSources, uploads.filter((job) => job.state === 'queued'));
   let heldByPause = 0;
   for (const pause of pausedSources) {
+    if (sourceNames !== undefined && !sourceNames.includes(pause.sourceName)) continue;
     const counts = await store.countDocumentsByState({ sourceName: pause.sourceName });
     heldByPause += counts.queued + counts.deleting;
   }
@@ -72,6 +78,15 @@ export async function summariseState(
     pausedSources,
     heldByPause,
   };
+}
+
+async function countOfSources(store: Store, sourceNames: readonly string[]): Promise<Record<DocumentState, number>> {
+  const total = Object.fromEntries(DOCUMENT_STATES.map((state) => [state, 0])) as Record<DocumentState, number>;
+  for (const sourceName of sourceNames) {
+    const counts = await store.countDocumentsByState({ sourceName });
+    for (const state of DOCUMENT_STATES) total[state] += counts[state];
+  }
+  return total;
 }
 
 /** The jobs not held back by a source paused by hand (one query per paused source, usually none). */

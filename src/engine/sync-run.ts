@@ -8,7 +8,7 @@ import type { Engine, EngineSummary, ReconcileAllReport } from './create-engine.
 import type { SyncPassReport } from './pass-report.js';
 
 export interface SyncRunOptions {
-  /** Keep uploading and polling until every document is terminal (or `maxWaitMs` passes). */
+  /** Keep uploading and polling until every document of this host's sources is terminal (or `maxWaitMs` passes). */
   readonly wait?: boolean;
   /** With `wait`: give up after this long (default: no limit). */
   readonly maxWaitMs?: number;
@@ -64,9 +64,10 @@ const OUTSTANDING: readonly DocumentState[] = ['queued', ...IN_FLIGHT];
 /**
  * What `sync` does (issue 5): reconcile, one pass, run the jobs the budget allows, poll once.
  * With `wait`, keeps sleeping on the clock until the next slot or poll is due, or a file still
- * being written has settled (then it scans again), until every document is terminal and no file
- * is settling, or the deadline passes. A pass that deferred decisions is run again after a round
- * of jobs that did something: a one-shot run has no later pass to leave them to.
+ * being written has settled (then it scans again), until every document of this host's sources
+ * is terminal and no file is settling, or the deadline passes. A pass that deferred decisions is
+ * run again after a round of jobs that did something: a one-shot run has no later pass to leave
+ * them to.
  */
 export async function runSync(engine: Engine, clock: Clock, options: SyncRunOptions): Promise<SyncRunResult> {
   const signal = options.signal;
@@ -120,7 +121,8 @@ export async function runSync(engine: Engine, clock: Clock, options: SyncRunOpti
     }
     if (!options.wait) break;
 
-    const state = await engine.summary();
+    // Another host's documents are its own to finish (DECISIONS "Several hosts").
+    const state = await engine.summary({ onlyOwnSources: true });
     const wake = nextWake(state, options.pollIntervalMs, pass.settlingUntil);
     if (wake === 'done' || wake === 'stalled') {
       stoppedBy = wake;

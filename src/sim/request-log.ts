@@ -22,6 +22,8 @@ export interface RecordedRequest {
   readonly status: number | null;
   readonly outcome: RequestOutcome;
   readonly requestId: string;
+  /** The client's address as the server saw it (e.g. `127.0.0.1`); `''` when the socket had none. */
+  readonly remoteAddress: string;
 }
 
 /** The live record the server fills in as the request ends. */
@@ -38,7 +40,15 @@ export class RequestLog {
     this.#max = max;
   }
 
-  start(fields: { seq: number; at: number; method: string; url: URL; headers: IncomingHttpHeaders; requestId: string }): MutableRecord {
+  start(fields: {
+    seq: number;
+    at: number;
+    method: string;
+    url: URL;
+    headers: IncomingHttpHeaders;
+    requestId: string;
+    remoteAddress: string | undefined;
+  }): MutableRecord {
     const query: Record<string, string | string[]> = {};
     for (const key of new Set(fields.url.searchParams.keys())) {
       const values = fields.url.searchParams.getAll(key).map((v) => this.#scrub(v));
@@ -54,6 +64,7 @@ export class RequestLog {
       status: null,
       outcome: 'pending',
       requestId: fields.requestId,
+      remoteAddress: fields.remoteAddress ?? '',
     };
     this.#records.push(record);
     // Trimmed in batches so a long benchmark run does not copy the log on every request.

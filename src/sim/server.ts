@@ -23,7 +23,7 @@ export function createRequestListener(sim: SimContext, requestLog: RequestLog): 
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
     const requestId = newRequestId(seq, arrivedAt);
-    const record = requestLog.start({ seq, at: arrivedAt, method, url, headers: req.headers, requestId });
+    const record = requestLog.start({ seq, at: arrivedAt, method, url, headers: req.headers, requestId, remoteAddress: req.socket.remoteAddress });
     sim.stats.requests++;
     res.once('finish', () => {
       record.status = res.statusCode;

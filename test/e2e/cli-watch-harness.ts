@@ -17,8 +17,10 @@ export interface LiveCli {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnCli(args: string[], env: Record<string, string>, options: { killAfterMs?: number } = {}): LiveCli {
-  const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+/** `prefix` runs the CLI through a command that execs it (e.g. `ip netns exec NAME`): same pid. */
+export function spawnCli(args: string[], env: Record<string, string>, options: { killAfterMs?: number; prefix?: string[] } = {}): LiveCli {
+  const [command, ...argv] = [...(options.prefix ?? []), process.execPath, BUILT_CLI, ...args] as [string, ...string[]];
+  const child = spawn(command, argv, {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

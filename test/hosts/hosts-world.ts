@@ -1,16 +1,17 @@
 /**
  * Several hosts for the `test:hosts` suite: each host is a `watch` process of the built CLI with
- * its own `host.name`, config and folders, all on one PostgreSQL database and one simulator.
- * Plain processes on this machine (no network namespaces: the shared PostgreSQL server listens
- * on loopback only); each host still has an identity of its own and reaches nothing but them.
+ * its own `host.name`, config and folders, all on one PostgreSQL database and one simulator. A
+ * host runs in the network slot its spec names (its own network namespace, see hosts-network.ts)
+ * and reaches nothing but them.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import type { SimulatorOptions } from '../../src/sim/options.js';
 import { spawnCli, type LiveCli } from '../e2e/cli-watch-harness.js';
-import { runBuiltCli } from '../support/run-cli.js';
+import type { HostsDatabase, HostsNetwork } from './hosts-network.js';
 
 export interface HostSource {
   name: string;
@@ -21,6 +22,8 @@ export interface HostSource {
 export interface HostSpec {
   name: string;
   sources: HostSource[];
+  /** The network slot it runs in; default its index in `hosts`. */
+  slot?: number;
 }
 
 export interface HostsWorld {
@@ -43,14 +46,18 @@ export type StatusJson = {
 };
 
 export async function createHostsWorld(options: {
-  stateUrl: string;
+  network: HostsNetwork;
+  database: HostsDatabase;
   hosts: HostSpec[];
   uploadsPerHour: number;
   sim?: SimulatorOptions;
 }): Promise<HostsWorld> {
-  const sim = await startSimulator({ port: 0, uploadsPerHour: options.uploadsPerHour, timeline: { stepMs: 150 }, ...options.sim });
+  const { network } = options;
+  const sim = await startSimulator({ host: network.simHost, port: 0, uploadsPerHour: options.uploadsPerHour, timeline: { stepMs: 150 }, ...options.sim });
   const dir = mkdtempSync(join(tmpdir(), 'sensay-hosts-'));
   const folder = (source: string) => join(dir, 'shared', source);
+  const slots = new Map(options.hosts.map((host, i) => [host.name, host.slot ?? i]));
+  const slotOf = (host: string) => slots.get(host) ?? 0;
   for (const host of options.hosts) {
     const hostDir = join(dir, host.name);
     mkdirSync(hostDir, { recursive: true });
@@ -59,7 +66,7 @@ export async function createHostsWorld(options: {
       join(hostDir, 'config.json'),
       JSON.stringify({
         api: { baseUrl: sim.url },
-        state: options.stateUrl,
+        state: options.database.url(slotOf(host.name)),
         host: { name: host.name, sourceLeaseSeconds: 5 },
         limits: { uploadsPerHour: options.uploadsPerHour },
         status: { pollIntervalSeconds: 1 },
@@ -80,14 +87,17 @@ export async function createHostsWorld(options: {
     },
     configPath: (host) => join(dir, host, 'config.json'),
     start(host) {
-      const cli = spawnCli(['watch', '--config', join(dir, host, 'config.json')], env, { killAfterMs: 240_000 });
+      const config = join(dir, host, 'config.json');
+      const cli = spawnCli(['watch', '--config', config], env, { killAfterMs: 240_000, prefix: network.exec(slotOf(host)) });
       running.push(cli);
       return cli;
     },
     async status(host) {
-      const run = await runBuiltCli(['status', '--json', '--config', join(dir, host, 'config.json')], { env });
-      if (run.code !== 0) throw new Error(`status --json of ${host} exited ${run.code}: ${run.stderr}`);
-      return JSON.parse(run.stdout) as StatusJson;
+      // Run where the host runs: PostgreSQL lets in only the hosts' own addresses.
+      const run = spawnCli(['status', '--json', '--config', join(dir, host, 'config.json')], env, { killAfterMs: 30_000, prefix: network.exec(slotOf(host)) });
+      const { code } = await run.exited;
+      if (code !== 0) throw new Error(`status --json of ${host} exited ${code}: ${run.stderr()}`);
+      return JSON.parse(run.stdout()) as StatusJson;
     },
     async close() {
       for (const cli of running) await cli.stop('SIGKILL');
@@ -106,6 +116,25 @@ export function acceptedCreates(sim: Simulator): Array<{ at: number; path: strin
 }
 
 export { busiestWindow } from '../support/sliding-window.js';
+
+/** The addresses the simulator's requests came from. */
+export function requestAddresses(sim: Simulator): Set<string> {
+  return new Set(sim.requests().map((r) => r.remoteAddress));
+}
+
+/** The addresses the CLI's PostgreSQL sessions come from (its pool names itself `sensay-ingest`). */
+export async function sessionAddresses(adminUrl: string): Promise<Set<string>> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ addr: string }>(
+      "SELECT DISTINCT host(client_addr) AS addr FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'sensay-ingest' AND client_addr IS NOT NULL",
+    );
+    return new Set(rows.map((row) => row.addr));
+  } finally {
+    await client.end();
+  }
+}
 
 /** Titles held by more than one live entry of a replica. */
 export function duplicateTitles(sim: Simulator): string[] {

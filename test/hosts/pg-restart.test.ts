@@ -1,29 +1,33 @@
 /**
- * `npm run test:hosts`: PostgreSQL restarts mid-run (issue 10 §5). Three hosts on a private
- * cluster (started, restarted and removed here, never the shared server): every host logs the
- * lost connection, carries on once the database is back, and nothing is lost or doubled.
+ * `npm run test:hosts`: PostgreSQL restarts mid-run (issue 10 §5). Three hosts, each in a network
+ * namespace of its own (hosts-network.ts), on a private cluster (started, restarted and removed
+ * here, never the shared server): every host logs the lost connection, carries on once the
+ * database is back, and nothing is lost or doubled.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { privateClusterUnavailable, startPrivateCluster, type PrivateCluster } from '../support/pg-private-cluster.js';
+import { privateClusterUnavailable } from '../support/pg-private-cluster.js';
+import { openHostsNetwork, type HostsNetwork } from './hosts-network.js';
 import { acceptedCreates, createHostsWorld, duplicateTitles, liveEntries, type HostsWorld } from './hosts-world.js';
 
 const unavailable = await privateClusterUnavailable();
 if (unavailable !== null) console.warn(`[skipped] PostgreSQL restart mid-run: ${unavailable}`);
 
 describe.skipIf(unavailable !== null)('PostgreSQL restarting under three hosts', () => {
-  let cluster: PrivateCluster | undefined;
+  let network: HostsNetwork | undefined;
   let world: HostsWorld | undefined;
 
   afterEach(async () => {
     await world?.close();
-    await cluster?.destroy();
+    await network?.close();
   });
 
   it('every host reconnects and carries on: all documents READY, none twice, no host exits', async () => {
-    cluster = await startPrivateCluster();
-    await cluster.createDatabase('sensay_restart');
+    network = await openHostsNetwork(3, 'PostgreSQL restart mid-run');
+    const cluster = network.cluster;
+    if (cluster === null) throw new Error('a private cluster was expected (running as root)');
     world = await createHostsWorld({
-      stateUrl: cluster.url('sensay_restart'),
+      network,
+      database: await network.createDatabase('sensay_restart'),
       uploadsPerHour: 100,
       sim: { faults: { latencyMs: { ms: 400, scope: 'upload' } } },
       hosts: ['a', 'b', 'c'].map((name) => ({ name: `host-${name}`, sources: [{ name, replicaUUID: `3f1c7d8e-0000-4000-8000-0000000000${name}${name}` }] })),

@@ -1,15 +1,26 @@
 /**
  * `npm run test:hosts` (issue 10 "Tests"): three `watch` processes with different `host.name`s on
- * one PostgreSQL database (created and dropped here) and one simulator.
+ * one PostgreSQL database and one simulator; each host in a network namespace of its own, reaching
+ * both across its veth pair (hosts-network.ts: plain processes on loopback, said so, when the
+ * namespaces cannot be made).
  *
  * The budget is real time: with 12 uploads per hour and 24 documents, the first 12 go out within
  * seconds and the rest wait for the sliding hour, so this suite proves that the three hosts
  * together took exactly 12 (three separate budgets would take 24) and never met a 429; the
  * sliding-hour property over longer spans is proven at the store level (budget-race).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createPgTestDatabase, pgOrSkipMessage, type PgTestDatabase } from '../support/pg-test-db.js';
-import { acceptedCreates, busiestWindow, createHostsWorld, duplicateTitles, liveEntries, type HostsWorld } from './hosts-world.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hostsNetworkUnavailable, openHostsNetwork, type HostsDatabase, type HostsNetwork } from './hosts-network.js';
+import {
+  acceptedCreates,
+  busiestWindow,
+  createHostsWorld,
+  duplicateTitles,
+  liveEntries,
+  requestAddresses,
+  sessionAddresses,
+  type HostsWorld,
+} from './hosts-world.js';
 
 const HOUR = 3_600_000;
 const REPLICA = {
@@ -19,11 +30,20 @@ const REPLICA = {
   share: '3f1c7d8e-0000-4000-8000-0000000000d4',
 };
 
-const available = await pgOrSkipMessage('several hosts on PostgreSQL (test:hosts)');
+const unavailable = await hostsNetworkUnavailable(false);
+if (unavailable !== null) console.warn(`[skipped] several hosts on PostgreSQL (test:hosts): ${unavailable}`);
 
-describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
-  let database: PgTestDatabase | undefined;
+describe.skipIf(unavailable !== null)('several hosts on one PostgreSQL database', () => {
+  let network: HostsNetwork;
+  let database: HostsDatabase | undefined;
   let world: HostsWorld | undefined;
+
+  beforeAll(async () => {
+    network = await openHostsNetwork(3, 'several hosts');
+  });
+  afterAll(async () => {
+    await network?.close();
+  });
 
   afterEach(async () => {
     await world?.close();
@@ -33,9 +53,10 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
   });
 
   it('three hosts share one upload budget: 12 creates in the hour for 24 documents, none twice, every created entry READY', async () => {
-    database = await createPgTestDatabase('sensay_hosts');
+    database = await network.createDatabase('sensay_hosts');
     world = await createHostsWorld({
-      stateUrl: database.url,
+      network,
+      database,
       uploadsPerHour: 12,
       hosts: [
         { name: 'office-a', sources: [{ name: 'a', replicaUUID: REPLICA.a }] },
@@ -47,7 +68,12 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
     const hosts = ['office-a', 'office-b', 'ci-docs'].map((name) => world?.start(name) as NonNullable<ReturnType<HostsWorld['start']>>);
 
     const w = world;
+    const db = database;
     await hosts[0]?.until('12 creates', () => acceptedCreates(w.sim).length >= 12, 90_000);
+    // Each host talks to PostgreSQL and to the simulator from its own address (its namespace's).
+    const own = new Set([0, 1, 2].map((slot) => network.address(slot)));
+    expect(await sessionAddresses(db.localUrl)).toEqual(own);
+    expect(requestAddresses(w.sim)).toEqual(own);
     await hosts[0]?.until('12 READY entries', () => liveEntries(w.sim).filter((e) => e.status === 'READY').length >= 12, 60_000);
     // A few more seconds: no host takes a 13th slot (each would have 12 left on a budget of its own).
     await new Promise((resolve) => setTimeout(resolve, 4000));
@@ -74,9 +100,10 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
   }, 240_000);
 
   it('a second host configured with a source a live host owns is refused at start (exit 2), naming the owner', async () => {
-    database = await createPgTestDatabase('sensay_hosts');
+    database = await network.createDatabase('sensay_hosts');
     world = await createHostsWorld({
-      stateUrl: database.url,
+      network,
+      database,
       uploadsPerHour: 12,
       hosts: [
         { name: 'office-a', sources: [{ name: 'a', replicaUUID: REPLICA.a }] },
@@ -92,9 +119,10 @@ describe.skipIf(!available)('several hosts on one PostgreSQL database', () => {
   }, 120_000);
 
   it('SIGKILL of the owner of a standby source mid-upload: the standby takes it over, no duplicate; the owner back reclaims it', async () => {
-    database = await createPgTestDatabase('sensay_hosts');
+    database = await network.createDatabase('sensay_hosts');
     world = await createHostsWorld({
-      stateUrl: database.url,
+      network,
+      database,
       uploadsPerHour: 100,
       // Slow uploads: the owner is killed with a PUT on the wire.
       sim: { faults: { latencyMs: { ms: 1500, scope: 'upload' } } },

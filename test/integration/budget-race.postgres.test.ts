@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres/open-postgres-store.js';
-import { busiestWindow, race, TIMELINE_WINDOW } from '../support/racer-harness.js';
+import { busiestWindow, HOURS_SPAN, race, TIMELINE_WINDOW } from '../support/racer-harness.js';
 import { createPgTestDatabase, pgOrSkipMessage, type PgTestDatabase } from '../support/pg-test-db.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -83,5 +83,39 @@ describe.skipIf(!available)('the upload budget across processes on PostgreSQL (o
     expect(grants.length).toBeGreaterThanOrEqual(25);
     expect(grants.length).toBeLessThanOrEqual(40);
     expect(new Set(reports.filter((report) => report.grants.length > 0).map((report) => report.owner)).size).toBeGreaterThan(1);
+  });
+
+  it(`${RACERS} hosts, each owning its source, claiming without pause for ${HOURS_SPAN} simulated hours on one injected clock: never more than 10 claims in any sliding hour, 10 an hour between them`, async () => {
+    const names = Array.from({ length: RACERS }, (_, i) => `host-${i}`);
+    {
+      await using store = await openPostgresStore({ url: url() });
+      for (const name of names) {
+        const files = Array.from({ length: 40 }, (_, i) => ({ sourceName: `src-${name}`, relPath: `doc-${i}.md`, replicaUUID: '3f1c7d8e-0000-4000-8000-00000000000b', size: i, mtimeMs: i }));
+        for (const { document } of await store.upsertScannedMany(files, T0 - HOUR)) {
+          await store.queueUpload({ documentId: document.id, kind: 'create', now: T0 - HOUR });
+        }
+      }
+    }
+    const reports = await race(url(), 'hours', { dir, racers: names.map((owner) => ({ owner })), attempts: 0, t0: T0 });
+    const stamps = reports.flatMap((report) => report.grants.map((grant) => grant.stamp));
+    expect(busiestWindow(stamps, HOUR)).toBeLessThanOrEqual(10);
+    // The shared ledger, as every host counts it: the same slots, the same bound.
+    await using store = await openPostgresStore({ url: url() });
+    const ledger = await store.database.pool.rows<{ taken_at: number }>("SELECT taken_at FROM budget_slots WHERE scope = 'org'");
+    expect(ledger).toHaveLength(stamps.length);
+    expect(busiestWindow(ledger.map((slot) => slot.taken_at), HOUR)).toBeLessThanOrEqual(10);
+    // Every job claimed once, by the host that owns its source.
+    const claimed = reports.flatMap((report) => report.jobIds);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    for (const report of reports) expect(new Set(report.claimedSources)).toEqual(new Set(report.claimedSources.length > 0 ? [`src-${report.owner}`] : []));
+    // Not vacuous: the budget was full all along (10 in each simulated hour, one more burst at most),
+    // and the hosts shared it.
+    expect(stamps.length).toBeGreaterThanOrEqual(10 * HOURS_SPAN);
+    expect(stamps.length).toBeLessThanOrEqual(10 * (HOURS_SPAN + 1));
+    for (let hour = 0; hour < HOURS_SPAN; hour++) {
+      const inHour = stamps.filter((stamp) => stamp >= T0 + hour * HOUR && stamp < T0 + (hour + 1) * HOUR).length;
+      expect(inHour, `simulated hour ${hour}`).toBeGreaterThanOrEqual(5);
+    }
+    expect(reports.filter((report) => report.grants.length > 0).length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -184,6 +184,22 @@ describe('runSync (what `sync` runs)', () => {
     expect(await store.getDocumentByPath('docs', 'manual.md')).toMatchObject({ state: 'ready', entryId: entry!.id, previousEntryId: null });
   });
 
+  it("--wait waits for this host's sources only: a queued document of another host's source does not keep it running", async () => {
+    await folder.write('mine.txt', 'my document\n');
+    // Another host owns a source of the same state and has a document queued in it (its uploads are its own).
+    await store.registerHost({ hostName: 'office-b', owner: 'office-b:1:cccccc', now: clock.now(), newId: 'office-b-id' });
+    const theirs = await store.claimSource({ sourceName: 'theirs', hostName: 'office-b', owner: 'office-b:1:cccccc', standby: false, now: clock.now(), leaseMs: 24 * 3_600_000 });
+    expect(theirs.granted).toBe(true);
+    const { document } = await store.upsertScanned({ sourceName: 'theirs', relPath: 'far.txt', replicaUUID: '3f1c7d8e-0000-4000-8000-0000000000b2', size: 4, mtimeMs: 1 }, clock.now());
+    await store.queueUpload({ documentId: document.id, kind: 'create', now: clock.now() });
+
+    const result = await drive(runSync(engine, syncClock, { wait: true, maxWaitMs: 15 * 60_000, pollIntervalMs: 5_000 }));
+    expect(result.stoppedBy).toBe('done');
+    expect(liveTitles()).toEqual(['mine.txt']);
+    // The report still shows the whole organisation.
+    expect(result.summary.documents).toMatchObject({ ready: 1, queued: 1 });
+  });
+
   it('--max-wait gives up when the budget cannot finish in time', async () => {
     for (let i = 0; i < 11; i++) await folder.write(`doc-${i}.txt`, `document ${i}\n`);
     const result = await drive(runSync(engine, syncClock, { wait: true, maxWaitMs: 60_000, pollIntervalMs: 5_000 }));

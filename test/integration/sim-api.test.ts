@@ -16,6 +16,7 @@ describe('simulator: authentication and request checks', () => {
     expect(wrong.body).toMatchObject({ success: false, error: expect.any(String), request_id: expect.any(String) });
     const recorded = sim.requests().map((r) => r.headers['x-organization-secret']);
     expect(recorded).toEqual([undefined, '<secret:wrong>', '<secret:correct>']);
+    expect(sim.requests().map((r) => r.remoteAddress)).toEqual(['127.0.0.1', '127.0.0.1', '127.0.0.1']);
     expect(JSON.stringify(sim.requests())).not.toContain('right-secret');
     expect(sim.stats().unauthorized).toBe(2);
   });

@@ -4,7 +4,7 @@
  * restart it without touching the shared server. Only when running as root (CI and these machines).
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,15 +32,25 @@ export async function privateClusterUnavailable(): Promise<string | null> {
   return null;
 }
 
-export async function startPrivateCluster(): Promise<PrivateCluster> {
+export interface PrivateClusterOptions {
+  /** Addresses it listens on besides 127.0.0.1 (they must exist before it starts). */
+  listenOn?: string[];
+  /** Client addresses (besides loopback) let in without a password, as `host` lines of pg_hba.conf. */
+  trust?: string[];
+}
+
+export async function startPrivateCluster(options: PrivateClusterOptions = {}): Promise<PrivateCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'sensay-pgcluster-'));
   const { uid, gid } = await postgresIds();
   chownSync(dir, uid, gid);
   const data = join(dir, 'data');
   const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(BIN, cmd), ...args], { cwd: dir });
   await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const trusted = (options.trust ?? []).map((address) => `host all all ${address}/32 trust\n`).join('');
+  if (trusted !== '') appendFileSync(join(data, 'pg_hba.conf'), trusted);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const listen = ['127.0.0.1', ...(options.listenOn ?? [])].join(',');
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=${listen} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   const cluster: PrivateCluster = {
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
@@ -54,7 +64,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       }
     },
     stop: async (mode = 'fast') => void (await asPostgres('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop'])),
-    start: async () => void (await asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start'])),
+    start: async () => void (await asPostgres('pg_ctl', ['-D', data, '-o', serverOptions, '-l', join(dir, 'log'), '-w', 'start'])),
     async destroy() {
       await cluster.stop('immediate').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,14 @@ const RACER = fileURLToPath(new URL('./budget-racer.ts', import.meta.url));
 export const TIMELINE_WINDOW = 2_000;
 export const TIMELINE_SPAN = 3 * TIMELINE_WINDOW;
 
-export type RacerMode = 'slots' | 'claims' | 'open' | 'timeline';
+/**
+ * `hours` mode: hosts claim uploads on one accelerated clock for HOURS_SPAN simulated hours, with
+ * the real hour as the window; a simulated hour lasts SIM_HOUR_REAL_MS of real time.
+ */
+export const HOURS_SPAN = 6;
+export const SIM_HOUR_REAL_MS = 1_000;
+
+export type RacerMode = 'slots' | 'claims' | 'open' | 'timeline' | 'hours';
 
 export interface RacerSpec {
   owner: string;

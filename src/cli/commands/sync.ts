@@ -26,7 +26,7 @@ export type SyncFlags = { config?: string; dryRun?: boolean; wait?: boolean; max
 
 /**
  * `sync`: reconcile, scan, extract, plan, upload what the budget allows, poll once, report.
- * With --wait it carries on until every document is terminal; --dry-run writes nothing.
+ * With --wait it carries on until every document of this host's sources is terminal; --dry-run writes nothing.
  */
 export async function runSyncCommand(flags: SyncFlags, ctx: CliContext): Promise<number> {
   if (flags.maxWait !== undefined && !flags.wait) {

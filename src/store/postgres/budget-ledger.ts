@@ -1,18 +1,17 @@
 import type { AcquireSlotInput, BudgetBlock, BudgetStatus, ReplicaPause, SlotDecision } from '../budget.js';
 import { budgetStatusFrom, decideSlot, validateWindow, windowStart } from '../budget-window.js';
+import { ADVISORY_LOCK_CLASSES } from './advisory-locks.js';
 import type { PgRunner } from './pg-runner.js';
 
 /** Ledger rows older than this are history nobody reads; pruned as new slots are taken. */
 const LEDGER_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-/** The first key of every budget advisory lock (the second is the scope's hash): "SI" + 1. */
-const BUDGET_LOCK_CLASS = 0x5349_0001;
 
 /**
  * Serialises every decision about one budget scope, across hosts, until the transaction ends.
  * Taken before anything is read, so the count and the insert are one decision.
  */
 export async function lockBudgetScope(sql: PgRunner, scope: string): Promise<void> {
-  await sql.run('SELECT pg_advisory_xact_lock($1::integer, hashtext($2))', [BUDGET_LOCK_CLASS, scope]);
+  await sql.run('SELECT pg_advisory_xact_lock($1::integer, hashtext($2))', [ADVISORY_LOCK_CLASSES.budget, scope]);
 }
 
 export async function slotTimesInWindow(sql: PgRunner, scope: string, now: number, windowMs: number): Promise<number[]> {

@@ -14,6 +14,7 @@ import type {
 } from '../hosts.js';
 import { toHost, toReplicaLease, toSourceOwner, type HostRow, type ReplicaLeaseRow, type SourceOwnerRow } from '../host-rows.js';
 import { decidePermits, decideReplicaLease, decideSourceClaim } from '../source-ownership.js';
+import { ADVISORY_LOCK_CLASSES } from './advisory-locks.js';
 import type { PgRunner } from './pg-runner.js';
 
 /**
@@ -22,11 +23,8 @@ import type { PgRunner } from './pg-runner.js';
  * the row's key, taken first, serialises the hosts deciding about it until the transaction ends.
  */
 
-/** First key of these advisory locks ("SI" + 2; the budget uses "SI" + 1); the second is the key's hash. */
-const HOST_LOCK_CLASS = 0x5349_0002;
-
 async function lockKey(sql: PgRunner, key: string): Promise<void> {
-  await sql.run('SELECT pg_advisory_xact_lock($1::integer, hashtext($2))', [HOST_LOCK_CLASS, key]);
+  await sql.run('SELECT pg_advisory_xact_lock($1::integer, hashtext($2))', [ADVISORY_LOCK_CLASSES.hostLease, key]);
 }
 
 export async function registerHost(sql: PgRunner, input: RegisterHostInput): Promise<HostRecord> {

@@ -1,14 +1,12 @@
 import { StoreError } from '../errors.js';
 import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS } from './migrations/index.js';
+import { ADVISORY_LOCK_CLASSES } from './advisory-locks.js';
 import type { PgRunner } from './pg-runner.js';
 
 export interface PgMigrationOutcome {
   from: number;
   to: number;
 }
-
-/** The advisory lock every migrating host takes first: "SI" + 2. */
-const MIGRATION_LOCK = 0x5349_0002;
 
 /**
  * Brings the schema to this code's version, inside the caller's transaction. Hosts opening at
@@ -30,7 +28,7 @@ export async function currentPgVersion(sql: PgRunner, target: string): Promise<n
 }
 
 export async function migratePg(sql: PgRunner, target: string): Promise<PgMigrationOutcome> {
-  await sql.run('SELECT pg_advisory_xact_lock($1::integer, 0)', [MIGRATION_LOCK]);
+  await sql.run('SELECT pg_advisory_xact_lock($1::integer, 0)', [ADVISORY_LOCK_CLASSES.migration]);
   await sql.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
