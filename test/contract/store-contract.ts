@@ -11,6 +11,7 @@ import { fileIdentityContract } from './store-contract-identity.js';
 import { hostsContract } from './store-contract-hosts.js';
 import { jobContract } from './store-contract-jobs.js';
 import { removalContract } from './store-contract-removal.js';
+import { takeoverContract } from './store-contract-takeover.js';
 import { updateContract } from './store-contract-updates.js';
 import { retentionContract } from './store-contract-retention.js';
 
@@ -45,6 +46,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreUnd
     jobContract(current);
     fencingContract(current);
     budgetContract(current);
+    takeoverContract(current);
     adoptionContract(current);
     fileIdentityContract(current);
     updateContract(current);

@@ -1,5 +1,5 @@
 import type { AcquireSlotInput, BudgetBlock, BudgetStatus, ReplicaPause, SlotDecision } from '../budget.js';
-import { budgetStatusFrom, decideSlot, validateWindow, windowStart } from '../budget-window.js';
+import { budgetStatusFrom, decideSlot, validateWindow, windowStart, type WindowDecision } from '../budget-window.js';
 import { ADVISORY_LOCK_CLASSES } from './advisory-locks.js';
 import type { PgRunner } from './pg-runner.js';
 
@@ -27,17 +27,23 @@ export async function blockOf(sql: PgRunner, scope: string): Promise<BudgetBlock
   return (await sql.row<BudgetBlock>('SELECT until, reason FROM budget_blocks WHERE scope = $1', [scope])) ?? null;
 }
 
-/** Takes the scope's lock itself (a no-op when the caller's transaction already holds it). */
-export async function acquireSlot(sql: PgRunner, input: AcquireSlotInput): Promise<SlotDecision> {
+/** What `acquireSlot` would answer now, taking nothing; the caller holds the scope's lock. */
+export async function windowDecision(sql: PgRunner, input: AcquireSlotInput): Promise<WindowDecision> {
   validateWindow(input.limit, input.windowMs);
-  await lockBudgetScope(sql, input.scope);
-  const decision = decideSlot({
+  return decideSlot({
     slotTimes: await slotTimesInWindow(sql, input.scope, input.now, input.windowMs),
     limit: input.limit,
     windowMs: input.windowMs,
     now: input.now,
     blockedUntil: (await blockOf(sql, input.scope))?.until ?? null,
   });
+}
+
+/** Takes the scope's lock itself (a no-op when the caller's transaction already holds it). */
+export async function acquireSlot(sql: PgRunner, input: AcquireSlotInput): Promise<SlotDecision> {
+  validateWindow(input.limit, input.windowMs);
+  await lockBudgetScope(sql, input.scope);
+  const decision = await windowDecision(sql, input);
   if (!decision.granted) return decision;
   const row = await sql.row<{ id: number }>(
     'INSERT INTO budget_slots (scope, taken_at, job_id) VALUES ($1, $2, $3) RETURNING id',

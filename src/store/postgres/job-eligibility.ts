@@ -1,4 +1,4 @@
-import { expiredComesFirst } from '../claim-order.js';
+import { firstInClaimOrder, type EligibleHeads } from '../claim-order.js';
 import type { JobKind, JobRecord } from '../jobs.js';
 import { toJob, type JobRow } from '../rows.js';
 import { Params, type PgRunner } from './pg-runner.js';
@@ -16,12 +16,19 @@ export interface EligibleQuery {
 
 /**
  * The next job a claimer may take: queued and due, or running under an expired lease; priority
- * first, then the one ready first. The job and its document are locked `SKIP LOCKED`, both in
- * one statement, so hosts claiming at once each get a different job and never wait on a
- * document another transition holds.
+ * first, then the one ready first.
  */
 export async function nextEligibleJob(sql: PgRunner, query: EligibleQuery): Promise<JobRecord | null> {
-  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
+  return firstInClaimOrder(await eligibleHeads(sql, query));
+}
+
+/**
+ * The first due queued job and the first running job whose lease expired, each in claim order.
+ * Each job and its document are locked `SKIP LOCKED`, both in one statement, so hosts claiming at
+ * once each get a different job and never wait on a document another transition holds.
+ */
+export async function eligibleHeads(sql: PgRunner, query: EligibleQuery): Promise<EligibleHeads> {
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return { queued: null, expired: null };
   const first = async (state: 'queued' | 'running', due: string): Promise<JobRecord | null> => {
     const p = new Params();
     const row = await sql.row<JobRow>(
@@ -34,9 +41,7 @@ export async function nextEligibleJob(sql: PgRunner, query: EligibleQuery): Prom
     return row ? toJob(row) : null;
   };
   const queued = await first('queued', 'j.not_before');
-  const expired = await first('running', 'j.lease_until');
-  if (!queued || !expired) return queued ?? expired;
-  return expiredComesFirst(expired, queued) ? expired : queued;
+  return { queued, expired: await first('running', 'j.lease_until') };
 }
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */

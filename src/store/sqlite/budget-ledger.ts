@@ -1,5 +1,5 @@
 import type { AcquireSlotInput, BudgetBlock, BudgetStatus, ReplicaPause, SlotDecision } from '../budget.js';
-import { budgetStatusFrom, decideSlot, validateWindow, windowStart } from '../budget-window.js';
+import { budgetStatusFrom, decideSlot, validateWindow, windowStart, type WindowDecision } from '../budget-window.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Ledger rows older than this are history nobody reads; pruned as new slots are taken. */
@@ -21,16 +21,21 @@ export function blockOf(sql: SqlRunner, scope: string): BudgetBlock | null {
   return sql.get<BudgetBlock>('SELECT until, reason FROM budget_blocks WHERE scope = ?', scope) ?? null;
 }
 
-/** Must run inside a write transaction: the count and the insert are one decision. */
-export function acquireSlot(sql: SqlRunner, input: AcquireSlotInput): SlotDecision {
+/** What `acquireSlot` would answer now, taking nothing. */
+export function windowDecision(sql: SqlRunner, input: AcquireSlotInput): WindowDecision {
   validateWindow(input.limit, input.windowMs);
-  const decision = decideSlot({
+  return decideSlot({
     slotTimes: slotTimesInWindow(sql, input.scope, input.now, input.windowMs),
     limit: input.limit,
     windowMs: input.windowMs,
     now: input.now,
     blockedUntil: blockOf(sql, input.scope)?.until ?? null,
   });
+}
+
+/** Must run inside a write transaction: the count and the insert are one decision. */
+export function acquireSlot(sql: SqlRunner, input: AcquireSlotInput): SlotDecision {
+  const decision = windowDecision(sql, input);
   if (!decision.granted) return decision;
   const result = sql.run(
     'INSERT INTO budget_slots (scope, taken_at, job_id) VALUES (?, ?, ?)',

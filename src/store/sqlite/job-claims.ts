@@ -1,9 +1,10 @@
 import type { ClaimUploadInput, UploadClaim } from '../budget.js';
 import { validateWindow } from '../budget-window.js';
+import { pickUploadClaim } from '../claim-order.js';
 import { JOB_KINDS, UPLOAD_JOB_KINDS, type ClaimFilter, type JobClaim, type JobRecord } from '../jobs.js';
-import { acquireSlot } from './budget-ledger.js';
+import { acquireSlot, windowDecision } from './budget-ledger.js';
 import { appendDocumentEvent, loadDocument, patchDocument } from './document-table.js';
-import { leaseJob, nextEligibleJob, nextJobTime } from './job-table.js';
+import { eligibleHeads, leaseJob, nextEligibleJob, nextJobTime } from './job-table.js';
 import type { SqlRunner } from './sql-runner.js';
 
 /** Both run inside one write transaction; see the port for their contracts. */
@@ -40,6 +41,7 @@ function takeLease(sql: SqlRunner, candidate: JobRecord, owner: string, now: num
   return { job, document, recovered };
 }
 
+/** Claim order, with one exception: see `pickUploadClaim`. */
 export function claimUpload(sql: SqlRunner, input: ClaimUploadInput): UploadClaim {
   validateWindow(input.limit, input.windowMs);
   const query = {
@@ -49,26 +51,24 @@ export function claimUpload(sql: SqlRunner, input: ClaimUploadInput): UploadClai
     sourceNames: input.sourceNames,
     skipPausedReplicas: true,
   };
-  const candidate = nextEligibleJob(sql, query);
-  if (!candidate) return { ok: false, reason: 'NO_JOB', nextJobAt: nextJobTime(sql, query) };
-  if (candidate.state === 'running') {
-    const claim = takeLease(sql, candidate, input.owner, input.now, input.leaseMs);
-    return { ok: true, ...claim, slotId: null };
+  const ledger = { scope: input.scope, limit: input.limit, windowMs: input.windowMs, now: input.now };
+  const pick = pickUploadClaim(eligibleHeads(sql, query), windowDecision(sql, ledger));
+  switch (pick.kind) {
+    case 'none':
+      return { ok: false, reason: 'NO_JOB', nextJobAt: nextJobTime(sql, query) };
+    case 'refused':
+      if (pick.refusal.reason === 'BLOCKED') {
+        return { ok: false, reason: 'BLOCKED', retryAt: pick.refusal.retryAt, detail: blockDetail(sql, input.scope) };
+      }
+      return { ok: false, reason: 'BUDGET_FULL', retryAt: pick.refusal.retryAt };
+    case 'take-over':
+      return { ok: true, ...takeLease(sql, pick.job, input.owner, input.now, input.leaseMs), slotId: null };
+    case 'fresh':
+      break;
   }
-  const slot = acquireSlot(sql, {
-    scope: input.scope,
-    limit: input.limit,
-    windowMs: input.windowMs,
-    now: input.now,
-    jobId: candidate.id,
-  });
-  if (!slot.granted) {
-    if (slot.reason === 'BLOCKED') {
-      return { ok: false, reason: 'BLOCKED', retryAt: slot.retryAt, detail: blockDetail(sql, input.scope) };
-    }
-    return { ok: false, reason: 'BUDGET_FULL', retryAt: slot.retryAt };
-  }
-  const { job, document } = takeLease(sql, candidate, input.owner, input.now, input.leaseMs);
+  const slot = acquireSlot(sql, { ...ledger, jobId: pick.job.id });
+  if (!slot.granted) throw new Error(`the window refused job ${pick.job.id} a slot it had room for, inside one transaction`);
+  const { job, document } = takeLease(sql, pick.job, input.owner, input.now, input.leaseMs);
   const uploading = patchDocument(sql, document, { state: 'uploading', nextAttemptAt: null }, input.now, {
     type: 'upload-claimed',
     detail: { jobId: job.id, kind: job.kind, slotId: slot.slotId, owner: input.owner },

@@ -1,5 +1,5 @@
 import type { LastError } from '../documents.js';
-import { expiredComesFirst } from '../claim-order.js';
+import { firstInClaimOrder, type EligibleHeads } from '../claim-order.js';
 import { invalidArgument } from '../errors.js';
 import { UPLOAD_JOB_KINDS, type EnqueueJobInput, type EnqueueJobResult, type JobFilter, type JobKind, type JobLease, type JobRecord, type JobState } from '../jobs.js';
 import { jsonOrNull, toJob, type JobRow } from '../rows.js';
@@ -40,7 +40,7 @@ export function enqueueJobRow(sql: SqlRunner, input: EnqueueJobInput): EnqueueJo
   return { job: requireJob(sql, Number(result.lastInsertRowid)), created: true };
 }
 
-interface EligibleQuery {
+export interface EligibleQuery {
   now: number;
   kinds: readonly JobKind[];
   replicaUUID: string | undefined;
@@ -57,7 +57,12 @@ interface EligibleQuery {
  * read in that order straight off an index, so the first match ends the search.
  */
 export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord | null {
-  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return null;
+  return firstInClaimOrder(eligibleHeads(sql, query));
+}
+
+/** The first due queued job and the first running job whose lease expired, each in claim order. */
+export function eligibleHeads(sql: SqlRunner, query: EligibleQuery): EligibleHeads {
+  if (query.kinds.length === 0 || query.sourceNames?.length === 0) return { queued: null, expired: null };
   const { clauses, params } = scopeClauses(query);
   const first = (state: 'queued' | 'running', due: string): JobRecord | null => {
     const row = sql.get<JobRow>(
@@ -69,10 +74,7 @@ export function nextEligibleJob(sql: SqlRunner, query: EligibleQuery): JobRecord
     );
     return row ? toJob(row) : null;
   };
-  const queued = first('queued', 'j.not_before');
-  const expired = first('running', 'j.lease_until');
-  if (!queued || !expired) return queued ?? expired;
-  return expiredComesFirst(expired, queued) ? expired : queued;
+  return { queued: first('queued', 'j.not_before'), expired: first('running', 'j.lease_until') };
 }
 
 /** When the earliest open job in scope becomes claimable (none is now), or null if none will. */
