@@ -10,7 +10,6 @@ import { extractDocx } from './docx.js';
 import { DEFAULT_LIMITS, type DocumentKind, type Extraction, type ExtractLimits, type Rejected } from './extraction.js';
 import { finishExtraction, type Parsed } from './finish-extraction.js';
 import { declaredCharset, htmlToText } from './html-text.js';
-import { sha256Hex } from './normalise.js';
 import { DEFAULT_PDF_ENGINE, extractPdfText, type PdfEngine } from './pdf-engine.js';
 import type { PdfSplitPlan, SplitRule } from './pdf-split.js';
 import { changedSince, readOnce, type ExpectedFile } from './read-once.js';
@@ -43,9 +42,8 @@ export async function extractFileOrSplit(
   const read = await readOnce(filePath, limits.maxFileBytes, expected);
   if (!read.ok) return read;
   await hooks.afterRead?.();
-  const { bytes, identity } = read;
+  const { bytes, identity, sha256 } = read;
   const size = bytes.length;
-  const sha256 = sha256Hex(bytes);
 
   const detected = detect(filePath, bytes, limits.maxFileBytes);
   if (!detected.ok) return { ...detected, bytes: size, sha256 };

@@ -2,7 +2,6 @@
  * Page-parallel PDF extraction, the worker half: read the file again, make sure it is the very
  * file that was planned (same hash), and extract one page range of it.
  */
-import { sha256Hex } from './normalise.js';
 import { extractPdfText, type PdfEngine } from './pdf-engine.js';
 import type { PdfRange } from './pdf.js';
 import type { PdfPartResult } from './pdf-split.js';
@@ -18,7 +17,7 @@ export async function extractPdfPart(
 ): Promise<PdfPartResult> {
   const read = await readOnce(filePath, maxFileBytes, expected);
   if (!read.ok) return read;
-  if (sha256Hex(read.bytes) !== sha256) return unstable();
+  if (read.sha256 !== sha256) return unstable();
   const pdf = await extractPdfText(read.bytes, { range, consume: true }, engine);
   if (!pdf.ok) return pdf;
   return { ok: true, text: pdf.split ? '' : pdf.text };
