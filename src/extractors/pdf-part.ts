@@ -20,5 +20,6 @@ export async function extractPdfPart(
   if (read.sha256 !== sha256) return unstable();
   const pdf = await extractPdfText(read.bytes, { range, consume: true }, engine);
   if (!pdf.ok) return pdf;
-  return { ok: true, text: pdf.split ? '' : pdf.text };
+  if (pdf.split) return { ok: true, text: '' };
+  return { ok: true, text: pdf.text, ...(pdf.warnings?.length ? { warnings: pdf.warnings } : {}) };
 }
