@@ -4,16 +4,16 @@
  * show text. HTML and plain text are cheap and go through the extractor itself. The pool runs this
  * in worker processes for tasks of depth `validate`.
  *
- * With PDFium, a PDF is read (and hashed) straight into PDFium's heap and opened there: a 45 MB
- * file costs one read and one hash pass, no copy (bench:validate, ~40 ms warm instead of ~400 ms).
+ * With PDFium, a PDF is read (and hashed) straight into PDFium's heap and opened there
+ * (read-for-engine.ts): the 45 MB bench PDF is validated in ~40 ms warm instead of ~400 ms.
  */
-import { detect, kindForPath } from './detect.js';
+import { detect } from './detect.js';
 import { DEFAULT_LIMITS, reject, type DocumentKind, type ExtractLimits, type Rejected } from './extraction.js';
 import { parse } from './extract-file.js';
 import { finishExtraction, noTextDetail, type FileFacts } from './finish-extraction.js';
 import { DEFAULT_PDF_ENGINE, validatePdfText, type PdfEngine, type PdfInput } from './pdf-engine.js';
-import { loadPdfium, PdfiumBytes, reservePdfiumBytes } from './pdfium-runtime.js';
-import { changedSince, readOnce, type ExpectedFile, type ReadResult } from './read-once.js';
+import { bufferOf, readForEngine, type EngineRead } from './read-for-engine.js';
+import { changedSince, type ExpectedFile } from './read-once.js';
 import { validateDocx } from './validate-docx.js';
 import type { Validation } from './validation.js';
 
@@ -25,23 +25,11 @@ export async function validateFile(
   expected?: ExpectedFile,
   engine: PdfEngine = DEFAULT_PDF_ENGINE,
 ): Promise<Validation> {
-  // A PDF for PDFium is read straight into PDFium's heap: no copy of the file, no second buffer.
-  let region: PdfiumBytes | undefined;
-  const inPdfium = engine === 'pdfium' && kindForPath(filePath) === 'pdf';
-  if (inPdfium) await loadPdfium();
-  try {
-    const read = await readOnce(filePath, limits.maxFileBytes, expected, inPdfium ? (size) => (region = reservePdfiumBytes(size))?.bytes : undefined);
-    if (!read.ok) return read;
-    return await validateRead(filePath, read, region, limits, engine);
-  } finally {
-    (region as PdfiumBytes | undefined)?.free();
-  }
+  return readForEngine(filePath, limits.maxFileBytes, expected, engine, (read) => validateRead(filePath, read, limits, engine));
 }
 
-async function validateRead(filePath: string, read: ReadResult<Uint8Array> & { ok: true }, region: PdfiumBytes | undefined, limits: ExtractLimits, engine: PdfEngine): Promise<Validation> {
-  // A fresh view of a heap region: one taken before an await may have been emptied by heap growth.
-  const bytes = region?.bytes ?? read.bytes;
-  const { identity } = read;
+async function validateRead(filePath: string, read: EngineRead, limits: ExtractLimits, engine: PdfEngine): Promise<Validation> {
+  const bytes = read.view();
   const facts: FileFacts = { kind: 'txt', bytes: bytes.length, sha256: read.sha256 };
   const detected = detect(filePath, bytes, limits.maxFileBytes);
   if (!detected.ok) return { ...detected, bytes: facts.bytes, sha256: facts.sha256 };
@@ -49,9 +37,9 @@ async function validateRead(filePath: string, read: ReadResult<Uint8Array> & { o
 
   // As in extractFile: a parser's rejection carries the file's facts; NO_TEXT is a verdict on a
   // fully read file, so a change under the reader turns it into UNSTABLE like an acceptance.
-  const checked = await check(detected.kind, region ?? bytes, limits, filePath, facts, engine);
+  const checked = await check(detected.kind, read.input, limits, filePath, facts, engine);
   if (!checked.ok && checked.reason !== 'NO_TEXT') return { ...checked, ...facts };
-  const unstable = await changedSince(filePath, identity);
+  const unstable = await changedSince(filePath, read.identity);
   if (unstable) return unstable;
   if (!checked.ok) return checked;
   return {
@@ -74,13 +62,13 @@ async function check(kind: DocumentKind, input: PdfInput, limits: ExtractLimits,
       return { ok: true, pages: pdf.pages, warnings: pdf.warnings ?? [] };
     }
     case 'docx': {
-      const docx = await validateDocx(asBuffer(input), limits);
+      const docx = await validateDocx(bufferOf(input), limits);
       if (!docx.ok) return docx;
       return docx.textFound ? { ok: true, warnings: [] } : noText(facts, docx.warnings);
     }
     default: {
       // Cheap formats: the extractor's own verdict, its text dropped.
-      const parsed = await parse(kind, asBuffer(input), limits, filePath, undefined);
+      const parsed = await parse(kind, input, limits, filePath, undefined);
       if ('ok' in parsed) return parsed;
       if ('split' in parsed) throw new Error('validateFile: a text format cannot be split');
       const done = finishExtraction(facts, parsed);
@@ -88,12 +76,6 @@ async function check(kind: DocumentKind, input: PdfInput, limits: ExtractLimits,
       return { ok: true, warnings: done.warnings, ...(done.encoding ? { encoding: done.encoding } : {}) };
     }
   }
-}
-
-/** Only a PDF is ever read into PDFium's heap; anything else is a Buffer or a view of one. */
-function asBuffer(input: PdfInput): Buffer {
-  if (input instanceof PdfiumBytes) throw new Error('validateFile: only a PDF is read into PDFium');
-  return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 }
 
 function noText(facts: FileFacts, warnings: string[], pages?: number): Rejected {
