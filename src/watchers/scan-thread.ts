@@ -3,11 +3,17 @@
  * synchronously (scan-walk-sync.ts), posting the files found in batches as it goes (their number
  * arrays moved, not copied), then how the walk ended; then it waits for the next request.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { createSourceFilter } from './ignore-rules.js';
 import type { ScanThreadInput, ScanThreadMessage } from './scan-thread-client.js';
 import { walkSync } from './scan-walk-sync.js';
 
+try {
+  setPriority(5);
+} catch {
+  // Not permitted here: the walk runs at the process's priority.
+}
 const post = (message: ScanThreadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
 
 parentPort?.on('message', (input: ScanThreadInput) => {
