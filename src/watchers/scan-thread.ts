@@ -9,10 +9,14 @@ import { createSourceFilter } from './ignore-rules.js';
 import type { ScanThreadInput, ScanThreadMessage } from './scan-thread-client.js';
 import { walkSync } from './scan-walk-sync.js';
 
-try {
-  setPriority(5);
-} catch {
-  // Not permitted here: the walk runs at the process's priority.
+// Background work: the daemon's event loop gets the CPU first. On Linux a priority set with pid 0
+// is the calling thread's alone; elsewhere it would be the whole process's, so it is left alone.
+if (process.platform === 'linux') {
+  try {
+    setPriority(5);
+  } catch {
+    // Not permitted here: the walk runs at the process's priority.
+  }
 }
 const post = (message: ScanThreadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
 
