@@ -10,10 +10,10 @@ import { extractDocx } from './docx.js';
 import { DEFAULT_LIMITS, type DocumentKind, type Extraction, type ExtractLimits, type Rejected } from './extraction.js';
 import { finishExtraction, type Parsed } from './finish-extraction.js';
 import { declaredCharset, htmlToText } from './html-text.js';
-import { sha256Hex } from './normalise.js';
-import { DEFAULT_PDF_ENGINE, extractPdfText, type PdfEngine } from './pdf-engine.js';
+import { DEFAULT_PDF_ENGINE, extractPdfText, type PdfEngine, type PdfInput } from './pdf-engine.js';
 import type { PdfSplitPlan, SplitRule } from './pdf-split.js';
-import { changedSince, readOnce, type ExpectedFile } from './read-once.js';
+import { bufferOf, readForEngine, type EngineRead } from './read-for-engine.js';
+import { changedSince, type ExpectedFile } from './read-once.js';
 
 export type ExtractFileHooks = {
   /** Called between the read and the parse; tests use it to change the file under the reader. */
@@ -40,18 +40,21 @@ export async function extractFileOrSplit(
   expected?: ExpectedFile,
   engine: PdfEngine = DEFAULT_PDF_ENGINE,
 ): Promise<Extraction | PdfSplitPlan> {
-  const read = await readOnce(filePath, limits.maxFileBytes, expected);
-  if (!read.ok) return read;
-  await hooks.afterRead?.();
-  const { bytes, identity } = read;
-  const size = bytes.length;
-  const sha256 = sha256Hex(bytes);
+  return readForEngine(filePath, limits.maxFileBytes, expected, engine, async (read) => {
+    await hooks.afterRead?.();
+    return extractRead(filePath, read, limits, rule, engine);
+  });
+}
 
+async function extractRead(filePath: string, read: EngineRead, limits: ExtractLimits, rule: SplitRule | undefined, engine: PdfEngine): Promise<Extraction | PdfSplitPlan> {
+  const { identity, sha256 } = read;
+  const bytes = read.view();
+  const size = bytes.length;
   const detected = detect(filePath, bytes, limits.maxFileBytes);
   if (!detected.ok) return { ...detected, bytes: size, sha256 };
   const facts = { kind: detected.kind, bytes: size, sha256 };
   const splitIf = rule && size >= rule.minBytes ? (pages: number) => pages >= rule.minPages : undefined;
-  const parsed = await parse(detected.kind, bytes, limits, filePath, splitIf, engine);
+  const parsed = await parse(detected.kind, read.input, limits, filePath, splitIf, engine);
   if ('ok' in parsed) return { ...parsed, ...facts };
 
   const unstable = await changedSince(filePath, identity);
@@ -66,7 +69,7 @@ type SplitSignal = { split: true; pages: number; title?: string };
 
 export async function parse(
   kind: DocumentKind,
-  bytes: Buffer,
+  input: PdfInput,
   limits: ExtractLimits,
   filePath: string,
   splitIf: ((pages: number) => boolean) | undefined,
@@ -76,16 +79,17 @@ export async function parse(
   switch (kind) {
     case 'pdf': {
       // The bytes are hashed already and not needed again: pdf.js may take them without a copy.
-      const pdf = await extractPdfText(bytes, { consume: true, ...(splitIf ? { splitIf } : {}) }, engine);
+      const pdf = await extractPdfText(input, { consume: true, ...(splitIf ? { splitIf } : {}) }, engine);
       if (!pdf.ok) return pdf;
       if (pdf.split) return { split: true, pages: pdf.pages, ...(pdf.title ? { title: pdf.title } : {}) };
       return { text: pdf.text, pages: pdf.pages, warnings: pdf.warnings ?? [], ...(pdf.title ? { title: pdf.title } : {}) };
     }
     case 'docx': {
-      const docx = await extractDocx(bytes, limits);
+      const docx = await extractDocx(bufferOf(input), limits);
       return docx.ok ? { text: docx.text, warnings: docx.warnings } : docx;
     }
     case 'html': {
+      const bytes = bufferOf(input);
       const declared = declaredCharset(bytes);
       const decoded = decodeText(bytes, { ext, ...(declared ? { declared } : {}) });
       if (!decoded.ok) return decoded;
@@ -94,7 +98,7 @@ export async function parse(
     }
     case 'txt':
     case 'md': {
-      const decoded = decodeText(bytes, { ext });
+      const decoded = decodeText(bufferOf(input), { ext });
       return decoded.ok ? { text: decoded.text, encoding: decoded.encoding, warnings: [] } : decoded;
     }
   }

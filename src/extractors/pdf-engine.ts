@@ -9,32 +9,42 @@ import { reject, type Rejected } from './extraction.js';
 import { hasText, normaliseText } from './normalise.js';
 import { extractPdf, type PdfOptions, type PdfSplit, type PdfText } from './pdf.js';
 import { extractPdfium, validatePdfium } from './pdfium.js';
-import { discardPdfium } from './pdfium-runtime.js';
+import { discardPdfium, PdfiumBytes } from './pdfium-runtime.js';
 import { validatePdf, type PdfValidation } from './validate-pdf.js';
 
 export const PDF_ENGINES = ['pdfium', 'pdf.js'] as const;
 export type PdfEngine = (typeof PDF_ENGINES)[number];
 export const DEFAULT_PDF_ENGINE: PdfEngine = 'pdfium';
 
-export async function extractPdfText(bytes: Uint8Array, options: PdfOptions, engine: PdfEngine): Promise<PdfText | PdfSplit | Rejected> {
+/**
+ * The bytes may already sit in PDFium's heap (PdfiumBytes, still the caller's to free): PDFium reads
+ * them in place, and pdf.js, which may detach what it is given, gets a copy.
+ */
+export type PdfInput = Uint8Array | PdfiumBytes;
+
+export async function extractPdfText(bytes: PdfInput, options: PdfOptions, engine: PdfEngine): Promise<PdfText | PdfSplit | Rejected> {
   if (engine === 'pdfium') {
-    // PDFium copies the bytes into its own heap: they are still whole for the fallback.
+    // PDFium reads the bytes without changing them: they are still whole for the fallback.
     const pdfium = await trapped(() => extractPdfium(bytes, options));
     if (pdfium.ok && (pdfium.split || hasText(normaliseText(pdfium.text)))) return pdfium;
-    const fallback = await extractPdf(bytes, options);
+    const fallback = await extractPdf(forPdfjs(bytes), options);
     return fallback.ok && !fallback.split ? { ...fallback, warnings: [fellBack(pdfium)] } : fallback;
   }
-  return extractPdf(bytes, options);
+  return extractPdf(forPdfjs(bytes), options);
 }
 
-export async function validatePdfText(bytes: Uint8Array, options: { consume?: boolean }, engine: PdfEngine): Promise<PdfValidation> {
+export async function validatePdfText(bytes: PdfInput, options: { consume?: boolean }, engine: PdfEngine): Promise<PdfValidation> {
   if (engine === 'pdfium') {
     const pdfium = await trapped(() => validatePdfium(bytes));
     if (pdfium.ok && pdfium.textPage !== null) return pdfium;
-    const fallback = await validatePdf(bytes, options);
+    const fallback = await validatePdf(forPdfjs(bytes), options);
     return fallback.ok ? { ...fallback, warnings: [fellBack(pdfium)] } : fallback;
   }
-  return validatePdf(bytes, options);
+  return validatePdf(forPdfjs(bytes), options);
+}
+
+function forPdfjs(bytes: PdfInput): Uint8Array {
+  return bytes instanceof PdfiumBytes ? bytes.copy() : bytes;
 }
 
 /** Said with the fallback's text: which engine read the file, and why. */

@@ -1,12 +1,13 @@
 /**
- * Page-parallel PDF extraction, the worker half: read the file again, make sure it is the very
- * file that was planned (same hash), and extract one page range of it.
+ * Page-parallel PDF extraction, the worker half: read the file again (into PDFium's heap when
+ * PDFium reads it), make sure it is the very file that was planned (same hash), and extract one
+ * page range of it.
  */
-import { sha256Hex } from './normalise.js';
 import { extractPdfText, type PdfEngine } from './pdf-engine.js';
 import type { PdfRange } from './pdf.js';
 import type { PdfPartResult } from './pdf-split.js';
-import { readOnce, unstable, type ExpectedFile } from './read-once.js';
+import { readForEngine } from './read-for-engine.js';
+import { unstable, type ExpectedFile } from './read-once.js';
 
 export async function extractPdfPart(
   filePath: string,
@@ -16,10 +17,14 @@ export async function extractPdfPart(
   expected: ExpectedFile | undefined,
   engine: PdfEngine,
 ): Promise<PdfPartResult> {
-  const read = await readOnce(filePath, maxFileBytes, expected);
-  if (!read.ok) return read;
-  if (sha256Hex(read.bytes) !== sha256) return unstable();
-  const pdf = await extractPdfText(read.bytes, { range, consume: true }, engine);
+  return readForEngine(filePath, maxFileBytes, expected, engine, async (read) => {
+    if (read.sha256 !== sha256) return unstable();
+    return partText(await extractPdfText(read.input, { range, consume: true }, engine));
+  });
+}
+
+function partText(pdf: Awaited<ReturnType<typeof extractPdfText>>): PdfPartResult {
   if (!pdf.ok) return pdf;
-  return { ok: true, text: pdf.split ? '' : pdf.text };
+  if (pdf.split) return { ok: true, text: '' };
+  return { ok: true, text: pdf.text, ...(pdf.warnings?.length ? { warnings: pdf.warnings } : {}) };
 }

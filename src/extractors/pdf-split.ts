@@ -26,8 +26,11 @@ export type PdfSplitPlan = {
   title?: string;
 };
 
-/** What a worker returns for one range: the raw (not yet normalised) text of its pages. */
-export type PdfPartResult = { ok: true; text: string } | Rejected;
+/**
+ * What a worker returns for one range: the raw (not yet normalised) text of its pages, and the
+ * engine's own warnings (e.g. that pdf.js read the range because PDFium found no text in it).
+ */
+export type PdfPartResult = { ok: true; text: string; warnings?: string[] } | Rejected;
 
 export function isSplitPlan(value: unknown): value is PdfSplitPlan {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'pdf-split';

@@ -33,13 +33,18 @@ type PdfiumModule = {
 const FPDF_ERR = { UNKNOWN: 1, FILE: 2, FORMAT: 3, PASSWORD: 4, SECURITY: 5, PAGE: 6 } as const;
 
 let loaded: Promise<PdfiumModule> | undefined;
+/** The instance `loaded` resolved to, for synchronous use; undefined until then and after a discard. */
+let ready: PdfiumModule | undefined;
 
 /** Instantiates PDFium once per process; workers call this at start-up to pay the cost early. */
 export function loadPdfium(): Promise<PdfiumModule> {
-  loaded ??= instantiate().catch((error: unknown) => {
-    loaded = undefined;
-    throw error;
-  });
+  loaded ??= instantiate().then(
+    (module) => (ready = module),
+    (error: unknown) => {
+      loaded = undefined;
+      throw error;
+    },
+  );
   return loaded;
 }
 
@@ -60,6 +65,45 @@ async function instantiate(): Promise<PdfiumModule> {
  */
 export function discardPdfium(): void {
   loaded = undefined;
+  ready = undefined;
+}
+
+/**
+ * A region of PDFium's heap that a reader fills, so the document opens without copying the file
+ * in. The owner frees it. `bytes` is a fresh view each time: a view taken earlier is emptied
+ * when the heap grows while PDFium works.
+ */
+export class PdfiumBytes {
+  #freed = false;
+  constructor(
+    readonly module: PdfiumModule,
+    readonly ptr: number,
+    readonly length: number,
+  ) {}
+
+  get bytes(): Uint8Array {
+    return this.module.HEAPU8.subarray(this.ptr, this.ptr + this.length);
+  }
+
+  /** A copy on the JavaScript heap (for pdf.js, which may detach what it is given). */
+  copy(): Buffer {
+    return Buffer.from(this.bytes);
+  }
+
+  free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
+    // An instance dropped after a trap is not called into again; its heap goes with it.
+    if (this.module === ready) this.module.wasmExports.free(this.ptr);
+  }
+}
+
+/** `size` bytes in PDFium's heap; undefined when PDFium is not loaded yet or its heap is full. */
+export function reservePdfiumBytes(size: number): PdfiumBytes | undefined {
+  const m = ready;
+  if (m === undefined) return undefined;
+  const ptr = m.wasmExports.malloc(Math.max(1, size));
+  return ptr ? new PdfiumBytes(m, ptr, size) : undefined;
 }
 
 /** An open document; `close` frees it and its bytes in the WebAssembly heap. */
@@ -71,15 +115,24 @@ export type PdfiumDocument = {
   close(): void;
 };
 
-export async function openPdfium(bytes: Uint8Array): Promise<PdfiumDocument | Rejected> {
+/**
+ * Bytes already in this instance's heap (PdfiumBytes) are used in place and stay the caller's;
+ * anything else is copied in and freed on close.
+ */
+export async function openPdfium(input: Uint8Array | PdfiumBytes): Promise<PdfiumDocument | Rejected> {
   const m = await loadPdfium();
-  const data = m.wasmExports.malloc(Math.max(1, bytes.length));
+  const inPlace = input instanceof PdfiumBytes && input.module === m;
+  const bytes = input instanceof PdfiumBytes ? input.bytes : input;
+  const data = inPlace ? input.ptr : m.wasmExports.malloc(Math.max(1, bytes.length));
   if (!data) return reject('TOO_COMPLEX', 'the PDF does not fit in the PDF engine\'s memory; split it into smaller files');
-  m.HEAPU8.set(bytes, data);
+  const release = () => {
+    if (!inPlace) m.wasmExports.free(data);
+  };
+  if (!inPlace) m.HEAPU8.set(bytes, data);
   const doc = m._FPDF_LoadMemDocument(data, bytes.length, 0);
   if (!doc) {
     const code = m._FPDF_GetLastError();
-    m.wasmExports.free(data);
+    release();
     return classifyPdfiumError(code);
   }
   let open = true;
@@ -91,7 +144,7 @@ export async function openPdfium(bytes: Uint8Array): Promise<PdfiumDocument | Re
       if (!open) return;
       open = false;
       m._FPDF_CloseDocument(doc);
-      m.wasmExports.free(data);
+      release();
     },
   };
 }

@@ -6,10 +6,10 @@
 import type { Rejected } from './extraction.js';
 import { hasText, normaliseText } from './normalise.js';
 import type { PdfOptions, PdfSplit, PdfText } from './pdf.js';
-import { openPdfium, type PdfiumDocument } from './pdfium-runtime.js';
+import { openPdfium, type PdfiumBytes, type PdfiumDocument } from './pdfium-runtime.js';
 import { validationPageOrder, type PdfValidation } from './validate-pdf.js';
 
-export async function extractPdfium(bytes: Uint8Array, options: PdfOptions = {}): Promise<PdfText | PdfSplit | Rejected> {
+export async function extractPdfium(bytes: Uint8Array | PdfiumBytes, options: PdfOptions = {}): Promise<PdfText | PdfSplit | Rejected> {
   return withDocument(bytes, (doc) => {
     const total = doc.pages;
     const title = options.range ? '' : doc.title();
@@ -25,7 +25,7 @@ export async function extractPdfium(bytes: Uint8Array, options: PdfOptions = {})
 }
 
 /** Pages in validationPageOrder until one holds text; `textPage` null when none does. */
-export async function validatePdfium(bytes: Uint8Array): Promise<PdfValidation> {
+export async function validatePdfium(bytes: Uint8Array | PdfiumBytes): Promise<PdfValidation> {
   return withDocument(bytes, (doc) => {
     for (const page of validationPageOrder(doc.pages)) {
       if (hasText(normaliseText(doc.pageText(page - 1)))) return { ok: true, pages: doc.pages, textPage: page };
@@ -34,7 +34,7 @@ export async function validatePdfium(bytes: Uint8Array): Promise<PdfValidation> 
   });
 }
 
-async function withDocument<T>(bytes: Uint8Array, work: (doc: PdfiumDocument) => T): Promise<T | Rejected> {
+async function withDocument<T>(bytes: Uint8Array | PdfiumBytes, work: (doc: PdfiumDocument) => T): Promise<T | Rejected> {
   const doc = await openPdfium(bytes);
   if ('ok' in doc) return doc;
   try {

@@ -146,7 +146,8 @@ function allPartsOrFirstFailure(settled: Promise<Settled>[], warnings: string[])
             return resolve(part);
           }
           texts[i] = part.text;
-          for (const w of more) if (!warnings.includes(w)) warnings.push(w);
+          // Parts that fell back to pdf.js each say so: the file says it once.
+          for (const w of [...(part.warnings ?? []), ...more]) if (!warnings.includes(w)) warnings.push(w);
           if (--left === 0) {
             done = true;
             resolve(texts);

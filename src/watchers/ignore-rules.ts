@@ -40,7 +40,9 @@ export interface SourceFilter {
 
 export function createSourceFilter(source: Pick<SourceConfig, 'include' | 'exclude'>): SourceFilter {
   const options = { dot: false };
-  const included = compile(source.include, options, false);
+  // The default include, `**/*`, matches every path without a dot segment, and every path that
+  // reaches `included` has been checked for those already: no glob test per file then.
+  const included = source.include.some((glob) => glob === '**/*' || glob === '**') ? () => true : compile(source.include, options, false);
   const excluded = compile(source.exclude, options, false);
 
   const filter: SourceFilter = {

@@ -1,7 +1,8 @@
 /**
  * The one-shot scan of a source: which documents exist now, and which of them differ (by size
  * or mtime) from what the caller already knows. Stat-only; nothing is read, so an unchanged
- * tree of 100,000 files costs one lstat each.
+ * tree of 100,000 files costs one lstat each, made synchronously on a worker thread
+ * (scan-thread-client.ts) while this thread's event loop stays free.
  *
  * A scan that could not see everything says so (`complete: false` with a `problem`): the planner
  * then deletes nothing for the source, because a missing share or an unreadable folder must
@@ -9,10 +10,9 @@
  */
 import { stat } from 'node:fs/promises';
 import type { SourceConfig } from '../config/types.js';
-import { createSourceFilter } from './ignore-rules.js';
 import { notAFolderProblem, rootProblem, summariseProblems } from './scan-problems.js';
 import type { FoundFile, ScanOptions, ScanResult } from './scan-types.js';
-import { walkSource } from './scan-walk.js';
+import { walkInThread } from './scan-thread-client.js';
 
 export type { FoundFile, KnownStat, ScanOptions, ScanResult } from './scan-types.js';
 
@@ -26,15 +26,16 @@ export async function scanSource(source: SourceConfig, options: ScanOptions): Pr
     return incomplete(source.name, [root.problem]);
   }
 
-  const walked = await walkSource({
+  const walked = await walkInThread({
     sourceName: source.name,
     root: source.path,
-    filter: createSourceFilter(source),
+    include: source.include,
+    exclude: source.exclude,
     known: options.known,
     log,
     signal: options.signal,
-    concurrency: options.concurrency,
   });
+  // Sorted by the walk already: this pass is linear on sorted input, and keeps the promise.
   const files = walked.files.sort(byRelPath);
 
   const complete = walked.problems.length === 0;

@@ -14,8 +14,6 @@ export interface ScanOptions {
   /** Aborting makes scanSource reject with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   readonly log: Logger;
-  /** File system operations in flight at once (default 64). */
-  readonly concurrency?: number | undefined;
 }
 
 export interface FoundFile {

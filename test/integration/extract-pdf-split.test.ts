@@ -56,6 +56,21 @@ describe('page-parallel PDF extraction', () => {
     expect(split.text.indexOf('Page 61 begins.')).toBeGreaterThan(split.text.indexOf('Page 60 begins.'));
   });
 
+  it('says once that pdf.js read a split PDF in which PDFium found no text, as one worker says it', async () => {
+    const file = path.join(tmp, 'brotli-book.pdf');
+    await writeFile(file, writePdf({ pages: Array.from({ length: 100 }, (_, i) => [`Brotli page ${i + 1}.`, ...loremLines(4, i)]), brotliContent: true }));
+    const single = await withPool({ workers: 1, log }, (pool) => pool.extract(file));
+    const { split, stats } = await withPool({ workers: 3, log, pdfSplit: SPLIT_SMALL }, async (pool) => ({
+      split: await pool.extract(file),
+      stats: pool.stats(),
+    }));
+    if (!single.ok || !split.ok) throw new Error(`not extracted: ${JSON.stringify([single, split]).slice(0, 300)}`);
+    expect(stats.splitFiles).toBe(1);
+    expect(split.text).toBe(single.text);
+    expect(single.warnings).toContain('PDFium found no text; read with pdf.js');
+    expect(split.warnings.filter((w) => w === 'PDFium found no text; read with pdf.js')).toHaveLength(1);
+  });
+
   it('keeps small PDFs in one worker', async () => {
     const stats = await withPool({ workers: 2, log }, async (pool) => {
       expect(await pool.extract(book)).toMatchObject({ ok: true, pages: 120 });

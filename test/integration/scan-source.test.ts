@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../src/config/types.js';
 import { scanSource, type ScanResult } from '../../src/watchers/scan-source.js';
 import { scanToChanges } from '../../src/watchers/scan-diff.js';
+import { createSourceFilter } from '../../src/watchers/ignore-rules.js';
+import { BATCH_FILES, walkSync, type FoundBatch } from '../../src/watchers/scan-walk-sync.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -215,7 +217,7 @@ describe('scanSource: control', () => {
     await expect(scanning).rejects.toBe(reason);
   });
 
-  it('walks a wider tree with a small concurrency limit and finds every file', async () => {
+  it('walks a wider tree and finds every file', async () => {
     const expected: string[] = [];
     for (let d = 0; d < 20; d += 1) {
       for (let f = 0; f < 30; f += 1) expected.push(`dir${String(d).padStart(2, '0')}/sub/f${String(f).padStart(2, '0')}.txt`);
@@ -223,9 +225,31 @@ describe('scanSource: control', () => {
     await Promise.all(expected.map((p) => put(root, p)));
     const { log } = captureLog();
 
-    const result = await scanSource(sourceAt(root), { log, concurrency: 3 });
+    const result = await scanSource(sourceAt(root), { log });
 
     expect(paths(result)).toEqual(expected.sort());
+  });
+
+  it('lists in relPath order where a folder and its siblings share a prefix, across batches of the walk thread', async () => {
+    // '-' and '.' sort before '/': a-b.md and a.md come before a/…, which comes before a0.md.
+    const tricky = ['a-b.md', 'a.md', 'a/x.md', 'a/y/z.md', 'a0.md', 'a b/c.md', 'B.md', 'é.md'];
+    // More files than one batch (BATCH_FILES), in one folder and spread over two.
+    const many = Array.from({ length: BATCH_FILES + 7 }, (_, i) => `m${i % 2}/f${i}.md`);
+    await Promise.all([...tricky, ...many].map((p) => put(root, p)));
+    const { log } = captureLog();
+
+    const result = await scanSource(sourceAt(root), { log });
+
+    const codeUnitOrder = [...tricky, ...many].sort((a, b) => (a === b ? 0 : a < b ? -1 : 1));
+    expect(paths(result)).toEqual(codeUnitOrder);
+    // The walk itself emits in that order, batch after batch (scanSource's sort has nothing to do).
+    const batches: FoundBatch[] = [];
+    const end = walkSync('docs', root, createSourceFilter(sourceAt(root)), (batch) => batches.push({ ...batch, stats: batch.stats.slice() }));
+    expect(end.problems).toEqual([]);
+    expect(batches.map((b) => b.relPaths.split('\0').length)).toEqual([BATCH_FILES, tricky.length + 7]);
+    expect(batches.flatMap((b) => b.relPaths.split('\0'))).toEqual(codeUnitOrder);
+    expect(new Set(result.files.map((f) => f.absPath)).size).toBe(codeUnitOrder.length);
+    expect(result.files.every((f) => f.absPath === join(root, ...f.relPath.split('/')) && f.ino > 0 && f.changed)).toBe(true);
   });
 });
 
