@@ -6,7 +6,7 @@
  * Validation follows the same rule, so it keeps giving the verdict full extraction gives.
  */
 import { reject, type Rejected } from './extraction.js';
-import { hasText, normaliseText } from './normalise.js';
+import { hasText } from './normalise.js';
 import { extractPdf, type PdfOptions, type PdfSplit, type PdfText } from './pdf.js';
 import { extractPdfium, validatePdfium } from './pdfium.js';
 import { discardPdfium, PdfiumBytes } from './pdfium-runtime.js';
@@ -26,7 +26,9 @@ export async function extractPdfText(bytes: PdfInput, options: PdfOptions, engin
   if (engine === 'pdfium') {
     // PDFium reads the bytes without changing them: they are still whole for the fallback.
     const pdfium = await trapped(() => extractPdfium(bytes, options));
-    if (pdfium.ok && (pdfium.split || hasText(normaliseText(pdfium.text)))) return pdfium;
+    // Normalising never adds or removes a letter or digit, so the raw text answers hasText: the
+    // whole-text normalise (seconds on a large PDF) is done once, when the extraction is finished.
+    if (pdfium.ok && (pdfium.split || hasText(pdfium.text))) return pdfium;
     const fallback = await extractPdf(forPdfjs(bytes), options);
     return fallback.ok && !fallback.split ? { ...fallback, warnings: [fellBack(pdfium)] } : fallback;
   }
