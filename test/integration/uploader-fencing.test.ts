@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/index.js';
 import type { ProtocolStep } from '../../src/uploader/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { createWorld, liveEntries, type World } from '../support/uploader-world.js';
@@ -10,11 +9,9 @@ import { createWorld, liveEntries, type World } from '../support/uploader-world.
  * reconciles and finishes with exactly one complete entry.
  */
 let world: World | undefined;
-let store: Store | undefined;
 afterEach(async () => {
-  await store?.close();
   await world?.close();
-  world = store = undefined;
+  world = undefined;
 });
 
 const START = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -26,7 +23,7 @@ describe('uploader: fencing', () => {
     async (at) => {
       const clock = new FakeClock(START);
       world = await createWorld({ clock, files: 1 });
-      const s = (store = await world.openStore());
+      const s = await world.openStore();
       await world.seed(s);
       const w = world;
       const api = w.client();

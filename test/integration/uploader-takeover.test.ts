@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/index.js';
 import type { ProtocolHooks } from '../../src/uploader/index.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { busiestWindow } from '../support/sliding-window.js';
 import { createWorld, HOUR, liveByTitle, liveEntries, type World } from '../support/uploader-world.js';
 
 /**
@@ -11,11 +11,9 @@ import { createWorld, HOUR, liveByTitle, liveEntries, type World } from '../supp
  * `uploadsPerHour` creates in a sliding hour.
  */
 let world: World | undefined;
-let store: Store | undefined;
 afterEach(async () => {
-  await store?.close();
   await world?.close();
-  world = store = undefined;
+  world = undefined;
 });
 
 const START = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -28,16 +26,13 @@ const dieAfterCreate: ProtocolHooks = {
   },
 };
 
-/** Creates per sliding hour never exceed `limit`, checked at every create. */
-function maxCreatesInAnHour(w: World): number {
-  const times = w.sim!.entries().map((e) => e.createdAt).sort((a, b) => a - b);
-  return Math.max(0, ...times.map((t) => times.filter((u) => u > t - HOUR && u <= t).length));
-}
+/** The most creates in any sliding hour, on the simulator's record. */
+const maxCreatesInAnHour = (w: World) => busiestWindow(w.sim!.entries().map((e) => e.createdAt), HOUR);
 
 async function cutShortWithBudgetSpent(mode: 'file' | 'text') {
   const clock = new FakeClock(START);
   world = await createWorld({ clock, files: 3, mode, uploadsPerHour: 1 });
-  store = await world.openStore();
+  const store = await world.openStore();
   await world.seed(store);
   const dead = await world.runner(store, world.client(), 'dead:1:aaaaaa', { hooks: dieAfterCreate, leaseMs: LEASE_MS }).runUntilIdle();
   expect(dead.stoppedBy).toBe('budget');

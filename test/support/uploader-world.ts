@@ -42,6 +42,7 @@ export interface World {
   budget: { scope: string; limit: number; windowMs: number };
   clock: Clock;
   extractor: Extractor;
+  /** A store on the world's state file; closed with the world. */
   openStore(): Promise<Store>;
   client(): SensayClient;
   runner(store: Store, api: SensayClient, owner: string, extra?: Partial<JobRunnerDeps>): JobRunner;
@@ -82,6 +83,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
   const budget = { scope: new URL(at.url).origin, limit: options.uploadsPerHour ?? 10, windowMs: HOUR };
   const extractor: Extractor = { extract: (path) => extractFile(path), validate: (path) => validateFile(path) };
   const clients: SensayClient[] = [];
+  const stores: Store[] = [];
   const statePath = join(dir, 'state.db');
 
   return {
@@ -93,7 +95,11 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     budget,
     clock: options.clock,
     extractor,
-    openStore: () => openSqliteStore({ path: statePath }),
+    async openStore() {
+      const store = await openSqliteStore({ path: statePath });
+      stores.push(store);
+      return store;
+    },
     client() {
       const client = createSensayClient({
         baseUrl: at.url,
@@ -131,6 +137,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
+      await Promise.all(stores.map((s) => s.close()));
       await sim?.close();
       if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
     },
