@@ -1,4 +1,3 @@
-import type { WindowDecision } from './budget-window.js';
 import type { JobRecord } from './jobs.js';
 
 /** The first due queued job and the first running job whose lease expired, in one claim scope. */
@@ -25,25 +24,13 @@ export function firstInClaimOrder({ queued, expired }: EligibleHeads): JobRecord
   return expiredComesFirst(expired, queued) ? expired : queued;
 }
 
-export type UploadPick =
-  | { kind: 'none' }
-  /** A queued job, with the slot the window has room for. */
-  | { kind: 'fresh'; job: JobRecord }
-  /** A cut-short upload taken over: no slot (its holder's is spent; a create it still needs asks the ledger). */
-  | { kind: 'take-over'; job: JobRecord }
-  | { kind: 'refused'; refusal: Extract<WindowDecision, { granted: false }> };
-
 /**
- * The one rule of `claimUpload`, for every adapter: claim order, except that a refused slot
- * (window full, budget blocked) does not hide a cut-short upload behind a queued job. Taking it
- * over needs no slot, and only its reconciliation by title can settle the create it may have
- * sent; left waiting for the budget, its document stays `uploading` with an entry nobody records.
+ * `claimUpload`'s one exception to claim order, for every adapter: when the ledger refuses the
+ * queued job ahead its slot (window full, budget blocked), the cut-short upload behind it (a
+ * running job whose lease expired) is taken over instead. Taking it over needs no slot, and only
+ * its reconciliation by title can settle the create it may have sent; left waiting for the budget,
+ * its document stays `uploading` with an entry nobody records.
  */
-export function pickUploadClaim(heads: EligibleHeads, window: WindowDecision): UploadPick {
-  const first = firstInClaimOrder(heads);
-  if (first === null) return { kind: 'none' };
-  if (first.state === 'running') return { kind: 'take-over', job: first };
-  if (window.granted) return { kind: 'fresh', job: first };
-  if (heads.expired) return { kind: 'take-over', job: heads.expired };
-  return { kind: 'refused', refusal: window };
+export function takenOverWhenRefused(heads: EligibleHeads): JobRecord | null {
+  return heads.expired;
 }

@@ -27,8 +27,8 @@ export async function blockOf(sql: PgRunner, scope: string): Promise<BudgetBlock
   return (await sql.row<BudgetBlock>('SELECT until, reason FROM budget_blocks WHERE scope = $1', [scope])) ?? null;
 }
 
-/** What `acquireSlot` would answer now, taking nothing; the caller holds the scope's lock. */
-export async function windowDecision(sql: PgRunner, input: AcquireSlotInput): Promise<WindowDecision> {
+/** What the window answers now, taking nothing; the caller holds the scope's lock. */
+async function windowDecision(sql: PgRunner, input: AcquireSlotInput): Promise<WindowDecision> {
   validateWindow(input.limit, input.windowMs);
   return decideSlot({
     slotTimes: await slotTimesInWindow(sql, input.scope, input.now, input.windowMs),

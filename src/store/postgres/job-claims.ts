@@ -1,8 +1,8 @@
 import type { ClaimUploadInput, UploadClaim } from '../budget.js';
 import { validateWindow } from '../budget-window.js';
-import { pickUploadClaim } from '../claim-order.js';
+import { firstInClaimOrder, takenOverWhenRefused } from '../claim-order.js';
 import { JOB_KINDS, UPLOAD_JOB_KINDS, type ClaimFilter, type JobClaim, type JobRecord } from '../jobs.js';
-import { acquireSlot, lockBudgetScope, windowDecision } from './budget-ledger.js';
+import { acquireSlot, lockBudgetScope } from './budget-ledger.js';
 import { appendDocumentEvent, loadDocument, patchDocument } from './document-table.js';
 import { eligibleHeads, nextEligibleJob, nextJobTime } from './job-eligibility.js';
 import { leaseJob } from './job-table.js';
@@ -35,7 +35,7 @@ async function takeLease(sql: PgRunner, candidate: JobRecord, owner: string, now
 
 /**
  * Claim, slot and lease in one transaction, in claim order with one exception (see
- * `pickUploadClaim`). The budget scope's advisory lock is taken first, so claims of one budget
+ * `takenOverWhenRefused`). The budget scope's advisory lock is taken first, so claims of one budget
  * are serialised across every host: no sliding hour ever holds more than `limit` slots, whoever
  * took them.
  */
@@ -43,22 +43,19 @@ export async function claimUpload(sql: PgRunner, input: ClaimUploadInput): Promi
   validateWindow(input.limit, input.windowMs);
   await lockBudgetScope(sql, input.scope);
   const query = { now: input.now, kinds: input.kinds ?? UPLOAD_JOB_KINDS, replicaUUID: input.replicaUUID, sourceNames: input.sourceNames, skipPausedReplicas: true };
-  const ledger = { scope: input.scope, limit: input.limit, windowMs: input.windowMs, now: input.now };
-  const pick = pickUploadClaim(await eligibleHeads(sql, query), await windowDecision(sql, ledger));
-  switch (pick.kind) {
-    case 'none':
-      return { ok: false, reason: 'NO_JOB', nextJobAt: await nextJobTime(sql, query) };
-    case 'refused':
-      if (pick.refusal.reason === 'BLOCKED') return { ok: false, reason: 'BLOCKED', retryAt: pick.refusal.retryAt, detail: await blockDetail(sql, input.scope) };
-      return { ok: false, reason: 'BUDGET_FULL', retryAt: pick.refusal.retryAt };
-    case 'take-over':
-      return { ok: true, ...(await takeLease(sql, pick.job, input.owner, input.now, input.leaseMs)), slotId: null };
-    case 'fresh':
-      break;
+  const heads = await eligibleHeads(sql, query);
+  const first = firstInClaimOrder(heads);
+  if (!first) return { ok: false, reason: 'NO_JOB', nextJobAt: await nextJobTime(sql, query) };
+  const takeOver = async (job: JobRecord): Promise<UploadClaim> => ({ ok: true, ...(await takeLease(sql, job, input.owner, input.now, input.leaseMs)), slotId: null });
+  if (first.state === 'running') return takeOver(first);
+  const slot = await acquireSlot(sql, { scope: input.scope, limit: input.limit, windowMs: input.windowMs, now: input.now, jobId: first.id });
+  if (!slot.granted) {
+    const cutShort = takenOverWhenRefused(heads);
+    if (cutShort) return takeOver(cutShort);
+    if (slot.reason === 'BLOCKED') return { ok: false, reason: 'BLOCKED', retryAt: slot.retryAt, detail: await blockDetail(sql, input.scope) };
+    return { ok: false, reason: 'BUDGET_FULL', retryAt: slot.retryAt };
   }
-  const slot = await acquireSlot(sql, { ...ledger, jobId: pick.job.id });
-  if (!slot.granted) throw new Error(`the window refused job ${pick.job.id} a slot it had room for, inside one transaction`);
-  const { job, document } = await takeLease(sql, pick.job, input.owner, input.now, input.leaseMs);
+  const { job, document } = await takeLease(sql, first, input.owner, input.now, input.leaseMs);
   const uploading = await patchDocument(sql, document, { state: 'uploading', nextAttemptAt: null }, input.now, {
     type: 'upload-claimed',
     detail: { jobId: job.id, kind: job.kind, slotId: slot.slotId, owner: input.owner },

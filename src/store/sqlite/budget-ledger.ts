@@ -21,8 +21,8 @@ export function blockOf(sql: SqlRunner, scope: string): BudgetBlock | null {
   return sql.get<BudgetBlock>('SELECT until, reason FROM budget_blocks WHERE scope = ?', scope) ?? null;
 }
 
-/** What `acquireSlot` would answer now, taking nothing. */
-export function windowDecision(sql: SqlRunner, input: AcquireSlotInput): WindowDecision {
+/** What the window answers now, taking nothing. */
+function windowDecision(sql: SqlRunner, input: AcquireSlotInput): WindowDecision {
   validateWindow(input.limit, input.windowMs);
   return decideSlot({
     slotTimes: slotTimesInWindow(sql, input.scope, input.now, input.windowMs),

@@ -1,8 +1,8 @@
 import type { ClaimUploadInput, UploadClaim } from '../budget.js';
 import { validateWindow } from '../budget-window.js';
-import { pickUploadClaim } from '../claim-order.js';
+import { firstInClaimOrder, takenOverWhenRefused } from '../claim-order.js';
 import { JOB_KINDS, UPLOAD_JOB_KINDS, type ClaimFilter, type JobClaim, type JobRecord } from '../jobs.js';
-import { acquireSlot, windowDecision } from './budget-ledger.js';
+import { acquireSlot } from './budget-ledger.js';
 import { appendDocumentEvent, loadDocument, patchDocument } from './document-table.js';
 import { eligibleHeads, leaseJob, nextEligibleJob, nextJobTime } from './job-table.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -41,7 +41,7 @@ function takeLease(sql: SqlRunner, candidate: JobRecord, owner: string, now: num
   return { job, document, recovered };
 }
 
-/** Claim order, with one exception: see `pickUploadClaim`. */
+/** Claim order, with one exception: see `takenOverWhenRefused`. */
 export function claimUpload(sql: SqlRunner, input: ClaimUploadInput): UploadClaim {
   validateWindow(input.limit, input.windowMs);
   const query = {
@@ -51,24 +51,19 @@ export function claimUpload(sql: SqlRunner, input: ClaimUploadInput): UploadClai
     sourceNames: input.sourceNames,
     skipPausedReplicas: true,
   };
-  const ledger = { scope: input.scope, limit: input.limit, windowMs: input.windowMs, now: input.now };
-  const pick = pickUploadClaim(eligibleHeads(sql, query), windowDecision(sql, ledger));
-  switch (pick.kind) {
-    case 'none':
-      return { ok: false, reason: 'NO_JOB', nextJobAt: nextJobTime(sql, query) };
-    case 'refused':
-      if (pick.refusal.reason === 'BLOCKED') {
-        return { ok: false, reason: 'BLOCKED', retryAt: pick.refusal.retryAt, detail: blockDetail(sql, input.scope) };
-      }
-      return { ok: false, reason: 'BUDGET_FULL', retryAt: pick.refusal.retryAt };
-    case 'take-over':
-      return { ok: true, ...takeLease(sql, pick.job, input.owner, input.now, input.leaseMs), slotId: null };
-    case 'fresh':
-      break;
+  const heads = eligibleHeads(sql, query);
+  const first = firstInClaimOrder(heads);
+  if (!first) return { ok: false, reason: 'NO_JOB', nextJobAt: nextJobTime(sql, query) };
+  const takeOver = (job: JobRecord): UploadClaim => ({ ok: true, ...takeLease(sql, job, input.owner, input.now, input.leaseMs), slotId: null });
+  if (first.state === 'running') return takeOver(first);
+  const slot = acquireSlot(sql, { scope: input.scope, limit: input.limit, windowMs: input.windowMs, now: input.now, jobId: first.id });
+  if (!slot.granted) {
+    const cutShort = takenOverWhenRefused(heads);
+    if (cutShort) return takeOver(cutShort);
+    if (slot.reason === 'BLOCKED') return { ok: false, reason: 'BLOCKED', retryAt: slot.retryAt, detail: blockDetail(sql, input.scope) };
+    return { ok: false, reason: 'BUDGET_FULL', retryAt: slot.retryAt };
   }
-  const slot = acquireSlot(sql, { ...ledger, jobId: pick.job.id });
-  if (!slot.granted) throw new Error(`the window refused job ${pick.job.id} a slot it had room for, inside one transaction`);
-  const { job, document } = takeLease(sql, pick.job, input.owner, input.now, input.leaseMs);
+  const { job, document } = takeLease(sql, first, input.owner, input.now, input.leaseMs);
   const uploading = patchDocument(sql, document, { state: 'uploading', nextAttemptAt: null }, input.now, {
     type: 'upload-claimed',
     detail: { jobId: job.id, kind: job.kind, slotId: slot.slotId, owner: input.owner },
