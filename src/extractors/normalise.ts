@@ -18,7 +18,11 @@ export function normaliseText(raw: string): string {
     .trim();
 }
 
-/** True when the text holds at least one letter or digit: separators alone are not text. */
+/**
+ * True when the text holds at least one letter or digit: separators alone are not text. Raw or
+ * normalised, the answer is the same (normalising drops controls and composes characters; it never
+ * adds or removes a letter or digit), so raw text needs no throw-away normalise first.
+ */
 export function hasText(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text);
 }

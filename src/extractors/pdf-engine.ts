@@ -26,8 +26,6 @@ export async function extractPdfText(bytes: PdfInput, options: PdfOptions, engin
   if (engine === 'pdfium') {
     // PDFium reads the bytes without changing them: they are still whole for the fallback.
     const pdfium = await trapped(() => extractPdfium(bytes, options));
-    // Normalising never adds or removes a letter or digit, so the raw text answers hasText: the
-    // whole-text normalise (seconds on a large PDF) is done once, when the extraction is finished.
     if (pdfium.ok && (pdfium.split || hasText(pdfium.text))) return pdfium;
     const fallback = await extractPdf(forPdfjs(bytes), options);
     return fallback.ok && !fallback.split ? { ...fallback, warnings: [fellBack(pdfium)] } : fallback;

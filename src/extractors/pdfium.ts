@@ -4,7 +4,7 @@
  * A page PDFium cannot load gives no text rather than failing the document, as pdftotext does.
  */
 import type { Rejected } from './extraction.js';
-import { hasText, normaliseText } from './normalise.js';
+import { hasText } from './normalise.js';
 import type { PdfOptions, PdfSplit, PdfText } from './pdf.js';
 import { openPdfium, type PdfiumBytes, type PdfiumDocument } from './pdfium-runtime.js';
 import { validationPageOrder, type PdfValidation } from './validate-pdf.js';
@@ -28,7 +28,7 @@ export async function extractPdfium(bytes: Uint8Array | PdfiumBytes, options: Pd
 export async function validatePdfium(bytes: Uint8Array | PdfiumBytes): Promise<PdfValidation> {
   return withDocument(bytes, (doc) => {
     for (const page of validationPageOrder(doc.pages)) {
-      if (hasText(normaliseText(doc.pageText(page - 1)))) return { ok: true, pages: doc.pages, textPage: page };
+      if (hasText(doc.pageText(page - 1))) return { ok: true, pages: doc.pages, textPage: page };
     }
     return { ok: true, pages: doc.pages, textPage: null };
   });

@@ -7,7 +7,7 @@
  * verdict full extraction gives, never a guess.
  */
 import type { Rejected } from './extraction.js';
-import { hasText, normaliseText } from './normalise.js';
+import { hasText } from './normalise.js';
 import { classifyPdfError, openPdfParser } from './pdf.js';
 
 /** `textPage` null: no page holds text (NO_TEXT, decided by the caller as for an extraction). */
@@ -22,13 +22,13 @@ export async function validatePdf(bytes: Uint8Array, options: { consume?: boolea
     // Opening the document and reading page 1 is one call: it throws for broken or encrypted files.
     const first = await parser.getText({ pageJoiner: '', partial: [1] });
     const total = first.total;
-    let textPage = first.pages.some((p) => pageHasText(p.text)) ? 1 : 0;
+    let textPage = first.pages.some((p) => hasText(p.text)) ? 1 : 0;
     for (const page of validationPageOrder(total)) {
       if (page === 1) continue;
       // Once text is found, only the last page is still read (the tail must parse too).
       if (textPage > 0 && page !== total) continue;
       const read = await parser.getText({ pageJoiner: '', partial: [page] });
-      if (textPage === 0 && read.pages.some((p) => pageHasText(p.text))) textPage = page;
+      if (textPage === 0 && read.pages.some((p) => hasText(p.text))) textPage = page;
       if (textPage > 0 && page === total) break;
     }
     return { ok: true, pages: total, textPage: textPage > 0 ? textPage : null };
@@ -37,10 +37,6 @@ export async function validatePdf(bytes: Uint8Array, options: { consume?: boolea
   } finally {
     await parser.destroy().catch(() => undefined);
   }
-}
-
-function pageHasText(raw: string): boolean {
-  return hasText(normaliseText(raw));
 }
 
 /**
