@@ -6,16 +6,16 @@
  * The file is opened without following a link, and the open descriptor must be the file the scan
  * saw (device, inode, size): a link or another file swapped in between is UNSTABLE, never read.
  *
- * The sha256 is taken while reading, chunk by chunk, each chunk hashed while the next is read: one
- * pass over bytes still in the cache. A caller may say where the bytes go (`into`), e.g. straight
- * into PDFium's heap, so a 45 MB PDF is neither copied nor held twice. Such a target is filled
- * synchronously: nothing else runs while it is filled, so nothing can grow (and detach) that memory
- * under the reader. (Measured on 43 MB: read into a fresh buffer ~130 ms CPU, hashing it ~85 ms;
+ * The sha256 is taken while reading, chunk by chunk: one pass over bytes still in the cache. A
+ * caller may say where the bytes go (`into`), e.g. straight into PDFium's heap, so a 45 MB PDF is
+ * neither copied nor held twice. The bytes are read synchronously (readOnce runs in the extraction
+ * workers, one file at a time): nothing else runs while a target is filled, so nothing can grow
+ * (and detach) that memory under the reader. (Measured on 43 MB: read into a fresh buffer ~130 ms CPU, hashing it ~85 ms;
  * read and hashed in 1 MiB chunks into memory already in use, ~30 ms in all.)
  */
 import { createHash } from 'node:crypto';
 import { readSync, type Stats } from 'node:fs';
-import { lstat, type FileHandle } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { precheck } from './detect.js';
 import { reject, type Rejected } from './extraction.js';
 import { mismatchWith, openNoFollow, type ExpectedFile } from './open-no-follow.js';
@@ -52,7 +52,7 @@ export async function readOnce<B extends Uint8Array = Buffer>(
     const given = into?.(stats.size);
     // Else a Buffer of its own (never a slice of the shared pool): pdf.js may detach it.
     const bytes = given ?? Buffer.allocUnsafeSlow(stats.size);
-    const sha256 = given ? readHashedSync(handle.fd, given) : await readHashed(handle, bytes);
+    const sha256 = readHashed(handle.fd, bytes);
     if (sha256 === undefined) {
       return reject('UNSTABLE', 'the file changed size while it was being read; it will be retried when it settles');
     }
@@ -65,29 +65,10 @@ export async function readOnce<B extends Uint8Array = Buffer>(
 }
 
 /**
- * Fills `target` from offset 0 and hashes it, the next chunk's read in flight while the last one is
- * hashed. Undefined when the file ended early or goes on past `target` (it changed size).
+ * Fills `target` from offset 0 and hashes it, a chunk at a time. Undefined when the file ended
+ * early or goes on past `target` (it changed size).
  */
-async function readHashed(handle: FileHandle, target: Uint8Array): Promise<string | undefined> {
-  const hash = createHash('sha256');
-  const size = target.length;
-  const readAt = (offset: number) => handle.read(target, offset, Math.min(CHUNK_BYTES, size - offset), offset);
-  let offset = 0;
-  let pending = size > 0 ? readAt(0) : undefined;
-  while (pending !== undefined) {
-    const { bytesRead } = await pending;
-    if (bytesRead === 0) return undefined;
-    const start = offset;
-    offset += bytesRead;
-    pending = offset < size ? readAt(offset) : undefined;
-    hash.update(target.subarray(start, offset));
-  }
-  const beyond = await handle.read(Buffer.alloc(1), 0, 1, size);
-  return beyond.bytesRead === 0 ? hash.digest('hex') : undefined;
-}
-
-/** As readHashed, in one synchronous run. */
-function readHashedSync(fd: number, target: Uint8Array): string | undefined {
+function readHashed(fd: number, target: Uint8Array): string | undefined {
   const hash = createHash('sha256');
   const size = target.length;
   for (let offset = 0; offset < size; ) {
