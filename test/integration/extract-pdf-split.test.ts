@@ -41,14 +41,20 @@ async function withPool<T>(options: Parameters<typeof createExtractorPool>[0], u
   }
 }
 
+/** The file extracted by one worker, and split across three, with the split pool's stats. */
+async function singleAndSplit(file: string) {
+  const single = await withPool({ workers: 1, log }, (pool) => pool.extract(file));
+  const { split, stats } = await withPool({ workers: 3, log, pdfSplit: SPLIT_SMALL }, async (pool) => ({
+    split: await pool.extract(file),
+    stats: pool.stats(),
+  }));
+  if (!single.ok || !split.ok) throw new Error(`not extracted: ${JSON.stringify([single, split]).slice(0, 300)}`);
+  return { single, split, stats };
+}
+
 describe('page-parallel PDF extraction', () => {
   it('gives the same text, hashes, pages and title as one worker', async () => {
-    const single = await withPool({ workers: 1, log }, (pool) => pool.extract(book));
-    const { split, stats } = await withPool({ workers: 3, log, pdfSplit: SPLIT_SMALL }, async (pool) => ({
-      split: await pool.extract(book),
-      stats: pool.stats(),
-    }));
-    if (!single.ok || !split.ok) throw new Error(`not extracted: ${JSON.stringify([single, split]).slice(0, 300)}`);
+    const { single, split, stats } = await singleAndSplit(book);
     expect(stats.splitFiles).toBe(1);
     expect(stats.tasks).toBeGreaterThanOrEqual(3);
     expect(split).toEqual(single);
@@ -59,12 +65,7 @@ describe('page-parallel PDF extraction', () => {
   it('says once that pdf.js read a split PDF in which PDFium found no text, as one worker says it', async () => {
     const file = path.join(tmp, 'brotli-book.pdf');
     await writeFile(file, writePdf({ pages: Array.from({ length: 100 }, (_, i) => [`Brotli page ${i + 1}.`, ...loremLines(4, i)]), brotliContent: true }));
-    const single = await withPool({ workers: 1, log }, (pool) => pool.extract(file));
-    const { split, stats } = await withPool({ workers: 3, log, pdfSplit: SPLIT_SMALL }, async (pool) => ({
-      split: await pool.extract(file),
-      stats: pool.stats(),
-    }));
-    if (!single.ok || !split.ok) throw new Error(`not extracted: ${JSON.stringify([single, split]).slice(0, 300)}`);
+    const { single, split, stats } = await singleAndSplit(file);
     expect(stats.splitFiles).toBe(1);
     expect(split.text).toBe(single.text);
     expect(single.warnings).toContain('PDFium found no text; read with pdf.js');
