@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { startSimulator } from '../src/sim/index.js';
-import { descendants } from '../test/support/proc-tree.js';
+import { cpuTicks, descendants } from '../test/support/proc-tree.js';
 import { readResults, recordSection, row, type BenchRow } from './support/results.js';
 
 const args = process.argv.slice(2);
@@ -61,17 +61,6 @@ function rssBytes(pid: number): number {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** utime + stime in clock ticks. */
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
   } catch {
     return 0;
   }

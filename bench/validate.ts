@@ -21,6 +21,7 @@ import type { createExtractorPool as CreatePool } from '../src/extractors/pool.j
 import { largeTextPdf, loremLines, writePdf } from './support/pdf-writer.js';
 import { printRows, recordSection, row, type BenchRow } from './support/results.js';
 import { writeDocx } from './support/zip-writer.js';
+import { cpuTicks } from '../test/support/proc-tree.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = path.resolve(root, '../shared/corpus');
@@ -41,6 +42,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - t0, value };
 }
 
+/** Linux's USER_HZ, the unit of /proc's CPU times. */
+const CLOCK_TICKS_PER_S = 100;
+
 /** CPU (user + system) of this process and its live children (the pool's workers), in ms; Linux /proc. */
 function treeCpuMs(): number {
   const own = process.cpuUsage();
@@ -49,14 +53,7 @@ function treeCpuMs(): number {
   if (!existsSync(tasks)) return ms;
   for (const task of readdirSync(tasks)) {
     const children = readFileSync(`${tasks}/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    for (const pid of children) {
-      try {
-        const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-        ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-      } catch {
-        // The child exited in between.
-      }
-    }
+    for (const pid of children) ms += (cpuTicks(Number(pid)) * 1000) / CLOCK_TICKS_PER_S;
   }
   return ms;
 }

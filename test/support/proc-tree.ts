@@ -1,4 +1,5 @@
 /** A process tree as Linux's /proc shows it: descendants of a pid, their command lines and RSS. */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 async function parentOf(pid: number): Promise<number | undefined> {
@@ -43,4 +44,15 @@ export async function commandLine(pid: number): Promise<string> {
 /** NAME=value pairs of a process's initial environment. */
 export async function environment(pid: number): Promise<string[]> {
   return (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(Boolean);
+}
+
+/** A process's CPU (utime + stime) in clock ticks; 0 once it has exited. */
+export function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
 }
