@@ -40,9 +40,7 @@ export interface SourceFilter {
 
 export function createSourceFilter(source: Pick<SourceConfig, 'include' | 'exclude'>): SourceFilter {
   const options = { dot: false };
-  // The default include, `**/*`, matches every path without a dot segment, and every path that
-  // reaches `included` has been checked for those already: no glob test per file then.
-  const included = source.include.some((glob) => glob === '**/*' || glob === '**') ? () => true : compile(source.include, options, false);
+  const included = compile(source.include, options, false);
   const excluded = compile(source.exclude, options, false);
 
   const filter: SourceFilter = {
@@ -62,7 +60,15 @@ export function createSourceFilter(source: Pick<SourceConfig, 'include' | 'exclu
   return Object.freeze(filter);
 }
 
+/** `**` and `**\/*` (the default include) match every path without a dot segment. */
+const MATCH_ALL = new Set(['**', '**/*']);
+
+/**
+ * Every path these matchers see has had each segment checked against rule 1 already (dot names
+ * included), so a glob list holding a match-all glob needs no glob test per path.
+ */
 function compile(globs: readonly string[], options: picomatch.PicomatchOptions, whenEmpty: boolean) {
   if (globs.length === 0) return () => whenEmpty;
+  if (globs.some((glob) => MATCH_ALL.has(glob))) return () => true;
   return picomatch([...globs], options);
 }
