@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writePdf } from '../../bench/support/pdf-writer.js';
+import { loremLines, writePdf } from '../../bench/support/pdf-writer.js';
 import { deflatedZeros, docxEntries, writeDocx, writeZip } from '../../bench/support/zip-writer.js';
 import { extractFile } from '../../src/extractors/extract-file.js';
 import type { Extraction } from '../../src/extractors/extraction.js';
@@ -158,9 +158,13 @@ describe('hostile inputs made at run time', () => {
 
 describe('isolation', () => {
   it('kills a task past its time limit with TIMEOUT and keeps serving', async () => {
-    const strict = createExtractorPool({ workers: 1, log, taskTimeoutMs: 100 });
+    // A 3,000-page PDF takes ~3 s to read on a quiet machine, a small file a few ms even in a
+    // worker started for it: a 1 s limit tells them apart under load too (100 ms did not).
+    const slowPdf = path.join(tmp, 'slow-3000-pages.pdf');
+    await writeFile(slowPdf, writePdf({ pages: Array.from({ length: 3000 }, (_, i) => loremLines(20, i + 1)) }));
+    const strict = createExtractorPool({ workers: 1, log, taskTimeoutMs: 1000 });
     try {
-      const slow = await strict.extract(fx('many-pages.pdf'));
+      const slow = await strict.extract(slowPdf);
       expect(slow).toMatchObject({ ok: false, reason: 'TIMEOUT' });
       expect(await strict.extract(fx('utf8.md'))).toMatchObject({ ok: true });
       expect(strict.stats().workersStarted).toBe(2);
