@@ -12,6 +12,12 @@
  * are remembered by device and inode, so a bind-mount loop ends too. Depth-first with each folder's
  * entries in path order, so the files come out sorted by relPath with no sort at the end; the
  * findings are held flat (paths in one array, numbers in one Float64Array), not as an object each.
+ *
+ * A walk can be one shard of several run side by side (one thread each, scan-thread-client.ts):
+ * every shard lists every folder, and lstats only the files whose name hashes to it. The split is
+ * by name, not by position in a listing, so a file that exists throughout is stat'ed by exactly one
+ * shard even if a folder changes between the shards' listings: nothing is found twice or missed
+ * because of the split. Each shard's files come out in relPath order; the caller merges them.
  */
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { sep } from 'node:path';
@@ -38,6 +44,27 @@ export interface WalkEnd {
 
 /** Files per batch: each is unpacked in one turn of the receiver's event loop (a few ms). */
 export const BATCH_FILES = 1024;
+
+/** This walk's share of the files: those whose name hashes to `index` of `count`. */
+export interface WalkShard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const WHOLE_WALK: WalkShard = { index: 0, count: 1 };
+
+/** Which shard lstats a file of this name (murmur3's finaliser over FNV-1a: names like f00..f99 spread evenly). */
+export function shardOfName(name: string, count: number): number {
+  if (count <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % count;
+}
 
 export interface WalkNote {
   readonly level: 'warn' | 'debug';
@@ -93,7 +120,7 @@ class Findings {
 }
 
 /** Walks the tree, handing the files found to `emit` in batches, in relPath order. */
-export function walkSync(sourceName: string, root: string, filter: SourceFilter, emit: (batch: FoundBatch) => void): WalkEnd {
+export function walkSync(sourceName: string, root: string, filter: SourceFilter, emit: (batch: FoundBatch) => void, shard: WalkShard = WHOLE_WALK): WalkEnd {
   const found = new Findings(emit);
   const problems: string[] = [];
   const notes: WalkNote[] = [];
@@ -135,7 +162,7 @@ export function walkSync(sourceName: string, root: string, filter: SourceFilter,
       const sub = filter.acceptsDir(rel, name) ? open(rel, folder.abs + name) : undefined;
       if (sub) stack.push(sub);
     } else if (entry.isFile()) {
-      if (filter.acceptsFile(rel, name)) statFile(rel, folder.abs + name, found, (err) => problem(fileProblem(sourceName, rel, err), rel, err));
+      if (shardOfName(name, shard.count) === shard.index && filter.acceptsFile(rel, name)) statFile(rel, folder.abs + name, found, (err) => problem(fileProblem(sourceName, rel, err), rel, err));
     } else if (entry.isSymbolicLink() && filter.acceptsDir(rel, name)) {
       debug({ path: rel }, 'symbolic link not followed');
     }

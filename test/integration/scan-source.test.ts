@@ -126,6 +126,30 @@ describe('scanSource: what counts as a document', () => {
     const changed = Object.fromEntries(second.files.map((f) => [f.relPath, f.changed]));
     expect(changed).toEqual({ 'grown.md': true, 'new.md': true, 'same.md': false, 'touched.md': true });
   });
+
+  it('hands back the previous scan\'s object for each unchanged file and a new one for a changed file', async () => {
+    for (let i = 0; i < 30; i += 1) await put(root, `d${i % 3}/f${i}.md`, `file ${i}`);
+    const { log } = captureLog();
+    const first = await scanSource(sourceAt(root), { log });
+    const known = new Map(first.files.map((f) => [f.relPath, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino }]));
+    const second = await scanSource(sourceAt(root), { log, known });
+    await put(root, 'd1/f1.md', 'file 1, longer now');
+
+    const third = await scanSource(sourceAt(root), { log, known });
+
+    expect(third.files.map((f) => f.relPath)).toEqual(second.files.map((f) => f.relPath));
+    for (const [i, file] of third.files.entries()) {
+      if (file.relPath === 'd1/f1.md') {
+        expect(file).not.toBe(second.files[i]);
+        expect(file.changed).toBe(true);
+      } else {
+        expect(file).toBe(second.files[i]);
+      }
+    }
+    // Another source name over the same folder shares nothing with it.
+    const other = await scanSource(sourceAt(root, { name: 'other' }), { log, known });
+    expect(other.files.every((f, i) => f !== third.files[i] && f.source === 'other')).toBe(true);
+  });
 });
 
 describe('scanSource: a scan that cannot see everything says so', () => {
@@ -250,6 +274,29 @@ describe('scanSource: control', () => {
     expect(batches.flatMap((b) => b.relPaths.split('\0'))).toEqual(codeUnitOrder);
     expect(new Set(result.files.map((f) => f.absPath)).size).toBe(codeUnitOrder.length);
     expect(result.files.every((f) => f.absPath === join(root, ...f.relPath.split('/')) && f.ino > 0 && f.changed)).toBe(true);
+  });
+});
+
+describe('walkSync: shards', () => {
+  it('splits the files of a tree between two shards by name: each file in exactly one, each shard in relPath order', async () => {
+    const all = Array.from({ length: 300 }, (_, i) => `d${i % 7}/s${i % 2}/f${String(i).padStart(3, '0')}.md`);
+    await Promise.all(all.map((p) => put(root, p)));
+    const filter = createSourceFilter(sourceAt(root));
+    const walk = (shard?: { index: number; count: number }) => {
+      const found: string[] = [];
+      walkSync('docs', root, filter, (batch) => found.push(...batch.relPaths.split('\0')), shard);
+      return found;
+    };
+
+    const whole = walk();
+    const [zero, one] = [walk({ index: 0, count: 2 }), walk({ index: 1, count: 2 })];
+
+    expect(whole).toEqual([...all].sort());
+    expect(zero.length).toBeGreaterThan(100);
+    expect(one.length).toBeGreaterThan(100);
+    expect([...zero, ...one].sort()).toEqual(whole);
+    expect(zero).toEqual([...zero].sort());
+    expect(one).toEqual([...one].sort());
   });
 });
 
