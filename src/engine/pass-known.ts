@@ -1,6 +1,7 @@
 import type { DocumentRecord } from '../store/store.js';
 import type { KnownStat } from '../watchers/index.js';
 import type { KnownDocument } from './plan-types.js';
+import { STEP, type Steps } from './steps.js';
 
 /**
  * How store rows look to the planner and to the stat-only scanner.
@@ -49,11 +50,14 @@ function base(doc: DocumentRecord, entryId: number | null): Omit<KnownDocument, 
  * those bytes. Tombstones, undecided rows and unhashed accepted rows are left out, so their
  * files count as changed and are read again.
  */
-export function knownStats(docs: readonly DocumentRecord[]): Map<string, KnownStat> {
+export function* knownStatsSteps(docs: readonly DocumentRecord[], sourceName: string): Steps<Map<string, KnownStat>> {
   const stats = new Map<string, KnownStat>();
+  let count = 0;
   for (const doc of docs) {
-    if (!isSettledVersion(doc)) continue;
-    stats.set(doc.relPath, { size: doc.size, mtimeMs: doc.mtimeMs, ino: doc.ino });
+    if (++count % STEP === 0) yield;
+    if (doc.sourceName !== sourceName || !isSettledVersion(doc)) continue;
+    // The row itself: it has size, mtimeMs and ino, and a new object each would be 100,000 more per pass.
+    stats.set(doc.relPath, doc);
   }
   return stats;
 }

@@ -3,6 +3,7 @@ import type { ContentIdentity, ContentRef } from './plan-content-index.js';
 import { compareOrder } from './plan-order.js';
 import type { OrderKey } from './plan-order.js';
 import type { CreateReason, DuplicateFile, DuplicateReason, PlanJob, PlanWarning } from './plan-types.js';
+import { STEP, type Steps } from './steps.js';
 
 export interface Keyed<T> {
   readonly key: OrderKey;
@@ -64,20 +65,23 @@ const DUPLICATE_REASON: Record<CandidateOrigin, DuplicateReason> = {
  * Decides create vs duplicate, in plan order: live documents are originals first, then each
  * created candidate becomes the original for the candidates after it.
  */
-export function resolveCandidates(
+export function* resolveCandidateSteps(
   candidates: readonly Candidate[],
   live: readonly LiveDocument[],
-): { jobs: Array<Keyed<PlanJob>>; duplicates: Array<Keyed<DuplicateFile>> } {
+): Steps<{ jobs: Array<Keyed<PlanJob>>; duplicates: Array<Keyed<DuplicateFile>> }> {
   const index = new ContentIndex();
   const liveById = new Map<number, LiveDocument>();
+  let count = 0;
   for (const doc of [...live].sort((a, b) => compareOrder(a.key, b.key))) {
     index.register(doc.identity, { source: doc.source, relPath: doc.relPath, documentId: doc.documentId });
     liveById.set(doc.documentId, doc);
+    if (++count % STEP === 0) yield;
   }
 
   const jobs: Array<Keyed<PlanJob>> = [];
   const duplicates: Array<Keyed<DuplicateFile>> = [];
   for (const candidate of [...candidates].sort((a, b) => compareOrder(a.key, b.key))) {
+    if (++count % STEP === 0) yield;
     const identity: ContentIdentity = {
       replicaUUID: candidate.replicaUUID,
       sha256: candidate.sha256,

@@ -5,6 +5,7 @@ import type { AcceptedContent, SourceOutcome } from './plan-recorder.js';
 import { pairRenames } from './plan-renames.js';
 import type { KnownDocument, KnownState, PlanApproval, PlanSource, RootCheck, ScannedFile } from './plan-types.js';
 import { heldForIncompleteScan, judgeDeletes } from './plan-valve.js';
+import { STEP, type Steps } from './steps.js';
 
 /** States whose document has, or is about to have, an entry carrying its content. */
 const LIVE: ReadonlySet<KnownState> = new Set(['queued', 'uploading', 'processing', 'ready', 'errored']);
@@ -16,13 +17,13 @@ type WithEntry = KnownDocument & { entryId: number };
  * Compares one source's scan with what the store knows about it. Creates are left as
  * candidates: whether they are duplicates depends on every source feeding the same replica.
  */
-export function classifySource(
+export function classifySourceSteps(
   source: PlanSource,
   files: readonly ScannedFile[],
   docs: readonly KnownDocument[],
   scanComplete: boolean,
   context: DeleteContext = { root: { status: 'same' }, approval: undefined },
-): SourceOutcome {
+): Steps<SourceOutcome> {
   return new SourceClassifier(source, scanComplete, context).run(files, docs);
 }
 
@@ -43,15 +44,21 @@ class SourceClassifier {
     this.rec = new PlanRecorder(source);
   }
 
-  run(files: readonly ScannedFile[], docs: readonly KnownDocument[]): SourceOutcome {
+  *run(files: readonly ScannedFile[], docs: readonly KnownDocument[]): Steps<SourceOutcome> {
     const active = new Map<string, KnownDocument>();
     const tombstones = new Map<string, KnownDocument>();
-    for (const doc of docs) (TOMBSTONE.has(doc.state) ? tombstones : active).set(doc.relPath, doc);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] as KnownDocument;
+      (TOMBSTONE.has(doc.state) ? tombstones : active).set(doc.relPath, doc);
+      if (i % STEP === STEP - 1) yield;
+    }
 
     const gone = new Map(active);
     const added: ScannedFile[] = [];
     const reappeared = new Set<KnownDocument>();
+    let count = 0;
     for (const file of files) {
+      if (++count % STEP === 0) yield;
       const doc = active.get(file.relPath);
       const tombstone = tombstones.get(file.relPath);
       if (doc) {
@@ -64,8 +71,10 @@ class SourceClassifier {
         added.push(file);
       }
     }
-    for (const doc of docs) {
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] as KnownDocument;
       if (TOMBSTONE.has(doc.state) && !reappeared.has(doc)) this.rec.none(doc, 'ALREADY_DELETED');
+      if (i % STEP === STEP - 1) yield;
     }
 
     // A failed scan may simply not have reached the old path: no renames without a full view.
@@ -76,8 +85,11 @@ class SourceClassifier {
       renamed.add(to);
       this.rename(from, to);
     }
-    for (const file of added) if (!renamed.has(file)) this.examineNew(file, 'new');
-    this.handleGone([...gone.values()], active.size);
+    for (const file of added) {
+      if (!renamed.has(file)) this.examineNew(file, 'new');
+      if (++count % STEP === 0) yield;
+    }
+    yield* this.handleGone([...gone.values()], active.size);
     return this.rec.out;
   }
 
@@ -164,24 +176,26 @@ class SourceClassifier {
     this.rec.candidate(file, origin, tombstone, admission);
   }
 
-  private handleGone(gone: KnownDocument[], knownCount: number): void {
+  private *handleGone(gone: KnownDocument[], knownCount: number): Steps<void> {
     if (gone.length === 0) return;
     if (!this.scanComplete) {
       this.rec.held(heldForIncompleteScan(this.source, gone, knownCount));
-      return this.leave(gone, 'SCAN_INCOMPLETE');
+      return yield* this.leave(gone, 'SCAN_INCOMPLETE');
     }
-    if (this.source.onDelete === 'keep') return this.leave(gone, 'KEPT');
+    if (this.source.onDelete === 'keep') return yield* this.leave(gone, 'KEPT');
     const decision = judgeDeletes({ source: this.source, gone, known: knownCount, root: this.context.root, approval: this.context.approval });
     if (decision.held) this.rec.held(decision.held);
     const released = new Set(decision.release);
     for (const doc of gone) if (released.has(doc)) this.rec.delete(doc);
-    this.leave(gone.filter((doc) => !released.has(doc)), 'DELETE_HELD');
+    yield* this.leave(gone.filter((doc) => !released.has(doc)), 'DELETE_HELD');
   }
 
-  private leave(docs: readonly KnownDocument[], reason: 'SCAN_INCOMPLETE' | 'KEPT' | 'DELETE_HELD'): void {
-    for (const doc of docs) {
+  private *leave(docs: readonly KnownDocument[], reason: 'SCAN_INCOMPLETE' | 'KEPT' | 'DELETE_HELD'): Steps<void> {
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i] as KnownDocument;
       this.rec.none(doc, reason);
       if (LIVE.has(doc.state)) this.rec.live(doc, doc.relPath, identityOf(doc));
+      if (i % STEP === STEP - 1) yield;
     }
   }
 

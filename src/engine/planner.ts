@@ -1,8 +1,9 @@
-import { resolveCandidates } from './plan-dedupe.js';
+import { resolveCandidateSteps } from './plan-dedupe.js';
 import type { Candidate, Keyed, LiveDocument } from './plan-dedupe.js';
 import { PlanInputError } from './plan-errors.js';
 import { compareText, sortByOrder } from './plan-order.js';
-import { classifySource } from './plan-source.js';
+import { classifySourceSteps } from './plan-source.js';
+import { runPaced, runSteps, STEP, type Steps } from './steps.js';
 import type {
   DuplicateFile,
   HeldDeletes,
@@ -24,9 +25,18 @@ export { PlanInputError } from './plan-errors.js';
  * (source priority, then discovery, then path). Applying the plan is the engine's job.
  */
 export function plan(input: PlanInput): Plan {
+  return runSteps(planSteps(input));
+}
+
+/** The same plan, computed in slices with turns of the event loop between them (steps.ts). */
+export function planPaced(input: PlanInput): Promise<Plan> {
+  return runPaced(planSteps(input));
+}
+
+function* planSteps(input: PlanInput): Steps<Plan> {
   const sources = indexSources(input.sources);
-  const files = groupFiles(input.files, sources);
-  const docs = groupDocuments(input.known);
+  const files = yield* groupFiles(input.files, sources);
+  const docs = yield* groupDocuments(input.known);
 
   const jobs: Array<Keyed<PlanJob>> = [];
   const rejected: Array<Keyed<RejectedFile>> = [];
@@ -36,7 +46,7 @@ export function plan(input: PlanInput): Plan {
   for (const source of sources.values()) {
     const complete = Object.hasOwn(input.scanComplete, source.name) && input.scanComplete[source.name] === true;
     const context = { root: input.roots?.[source.name] ?? { status: 'same' as const }, approval: input.approvals?.[source.name] };
-    const out = classifySource(source, files.get(source.name) ?? [], docs.get(source.name) ?? [], complete, context);
+    const out = yield* classifySourceSteps(source, files.get(source.name) ?? [], docs.get(source.name) ?? [], complete, context);
     jobs.push(...out.jobs);
     rejected.push(...out.rejected);
     held.push(...out.held);
@@ -47,7 +57,7 @@ export function plan(input: PlanInput): Plan {
     if (!sources.has(name)) jobs.push(...unconfigured(orphans));
   }
 
-  const resolved = resolveCandidates(candidates, live);
+  const resolved = yield* resolveCandidateSteps(candidates, live);
   jobs.push(...resolved.jobs);
   return {
     jobs: sortByOrder(jobs),
@@ -91,10 +101,12 @@ function indexSources(list: readonly PlanSource[]): Map<string, PlanSource> {
   return byName;
 }
 
-function groupFiles(files: readonly ScannedFile[], sources: Map<string, PlanSource>): Map<string, ScannedFile[]> {
+function* groupFiles(files: readonly ScannedFile[], sources: Map<string, PlanSource>): Steps<Map<string, ScannedFile[]>> {
   const groups = new Map<string, ScannedFile[]>();
   const seen = new Map<string, Set<string>>();
+  let count = 0;
   for (const file of files) {
+    if (++count % STEP === 0) yield;
     if (!sources.has(file.source)) {
       throw new PlanInputError({
         code: 'UNKNOWN_SOURCE',
@@ -121,10 +133,12 @@ function groupFiles(files: readonly ScannedFile[], sources: Map<string, PlanSour
   return groups;
 }
 
-function groupDocuments(known: readonly KnownDocument[]): Map<string, KnownDocument[]> {
+function* groupDocuments(known: readonly KnownDocument[]): Steps<Map<string, KnownDocument[]>> {
   const groups = new Map<string, KnownDocument[]>();
   const live = new Set<string>();
+  let count = 0;
   for (const doc of known) {
+    if (++count % STEP === 0) yield;
     if (doc.state !== 'deleted' && doc.state !== 'deleting') {
       const key = `${doc.source}\u0000${doc.relPath}`;
       if (live.has(key)) {

@@ -9,14 +9,17 @@ import { replicasWithoutInPlace } from '../uploader/in-place-support.js';
 import type { TextCache } from '../store/text-cache.js';
 import { scanSource, type FoundFile, type ScanResult } from '../watchers/index.js';
 import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
+import { listDocumentsPaged } from './document-pages.js';
+import { nextTurn } from './loop-turns.js';
 import { estimateQueue, type QueueEta } from './eta.js';
 import { applyPlan, pathKey } from './pass-apply.js';
 import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
 import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
-import { isKnownToPlanner, isSettledVersion, knownStats, toKnownDocument } from './pass-known.js';
+import { isKnownToPlanner, isSettledVersion, knownStatsSteps, toKnownDocument } from './pass-known.js';
 import { holdYoung, settleByWaiting, type ToExamine } from './pass-settle.js';
 import { countPlan, emptyCounts, type DeferredReport, type SyncPassReport, type UnprocessedFile } from './pass-report.js';
-import { plan as makePlan } from './planner.js';
+import { planPaced, type Plan } from './planner.js';
+import { mapSteps, runPaced, STEP, type Steps } from './steps.js';
 import { textSinkFor } from './text-cache-upkeep.js';
 import type { KnownDocument, PlanSource } from './plan-types.js';
 
@@ -56,23 +59,63 @@ export interface SyncPassOptions {
 /**
  * One scan → extract → plan → apply pass over every source. Only files whose size or mtime moved
  * since the recorded decision (or that a crash left undecided) are read; the rest cost a stat.
+ * Over 100,000 documents each phase is tens to hundreds of ms of CPU: the phases give the event
+ * loop turns between their steps (loop-turns.ts, steps.ts), so the daemon keeps answering.
  */
 export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions = {}): Promise<SyncPassReport> {
   const dryRun = options.dryRun ?? false;
-  const { store, config } = deps;
-  if (!dryRun && store === null) throw new Error('runSyncPass: a store is required unless dryRun is set');
-  const log = deps.log.child({ component: 'sync-pass' });
-  const startedAt = deps.clock.now();
+  if (!dryRun && deps.store === null) throw new Error('runSyncPass: a store is required unless dryRun is set');
+  const pass: PassContext = { deps, options, dryRun, log: deps.log.child({ component: 'sync-pass' }), startedAt: deps.clock.now(), progress: options.onProgress ?? (() => undefined) };
+  const scanned = await scanPhase(pass);
+  const examined = await examinePhase(pass, scanned);
+  const planned = await planPhase(pass, scanned, examined);
+  const outcome = await applyPhase(pass, scanned, examined, planned);
+  return finishReport(pass, scanned, examined, planned, outcome);
+}
 
+interface PassContext {
+  readonly deps: SyncPassDeps;
+  readonly options: SyncPassOptions;
+  readonly dryRun: boolean;
+  readonly log: Logger;
+  readonly startedAt: number;
+  readonly progress: () => void;
+}
+
+interface Scanned {
+  readonly scans: ScanResult[];
+  readonly found: FoundFile[];
+  /** Every store row of this pass (after the scan's upserts). */
+  readonly documents: readonly DocumentRecord[];
+}
+
+interface Examined {
+  readonly toRead: Awaited<ReturnType<typeof settleByWaiting>>;
+  readonly examined: ExaminedFile[];
+  /** This pass's files by `pathKey`. */
+  readonly files: Map<string, ExaminedFile>;
+}
+
+interface Planned {
+  readonly plan: Plan;
+  readonly deletes: Awaited<ReturnType<typeof loadDeleteContext>>;
+  readonly scanComplete: Record<string, boolean>;
+}
+
+async function scanPhase({ deps, dryRun, log, startedAt, options, progress }: PassContext): Promise<Scanned> {
+  const { store, config } = deps;
   const foreign = deps.foreign ?? new Set<string>();
-  const before = store ? (await store.listDocuments()).filter((doc) => !foreign.has(doc.sourceName)) : [];
-  const progress = options.onProgress ?? (() => undefined);
+  const before = store ? (await listDocumentsPaged(store)).filter((doc) => !foreign.has(doc.sourceName)) : [];
   const scans = await scanAll(config.sources, before, log, options.signal, progress);
   const found = scans.flatMap((scan) => scan.files);
   const documents = !dryRun && store ? await recordScan(store, config.sources, found, before, startedAt) : before;
+  return { scans, found, documents };
+}
 
+async function examinePhase({ deps, dryRun, log, startedAt, options, progress }: PassContext, { found, documents }: Scanned): Promise<Examined> {
+  const { config } = deps;
   // Read after the scan: a file written while the scan ran must not look as if from the future.
-  const candidates = toExamine(found, documents, startedAt);
+  const candidates = await runPaced(toExamine(found, documents, startedAt));
   const settleMs = config.daemon.awaitWriteFinishMs;
   const toRead =
     options.settle === 'wait'
@@ -82,33 +125,55 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
   const modes = new Map(config.sources.map((source) => [source.name, source.mode]));
   const depthOf = (file: FoundFile): ReadDepth => (modes.get(file.source) === 'text' ? 'text' : 'validate');
   const examined = await extractAll(deps.extractor, toRead.files, config.extraction.workers, depthOf, { sink, examined: progress });
-  const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
-  const files = new Map<string, ExaminedFile>(examined.map((file) => [pathKey(file.found.source, file.found.relPath), file]));
+  await nextTurn();
+  const keyed = await runPaced(mapSteps(examined, (file): [string, ExaminedFile] => [pathKey(file.found.source, file.found.relPath), file]));
+  return { toRead, examined, files: new Map(keyed) };
+}
+
+async function planPhase({ deps }: PassContext, { scans, documents }: Scanned, { examined }: Examined): Promise<Planned> {
+  const { store, config } = deps;
   const scanComplete = Object.fromEntries(scans.map((scan) => [scan.source, scan.complete]));
   // A replica that refused a PATCH of rawText gets replaces (DECISIONS: remembered in the store).
   const refused = store ? await replicasWithoutInPlace(store, config.sources.map((source) => source.replicaUUID)) : new Map();
   const deletes = await loadDeleteContext(store, scans);
-  const planned = makePlan({
+  const files = await runPaced(mapSteps(examined, toPlannerFile));
+  const known = (await runPaced(mapSteps(documents, toKnownDocument))).filter((doc): doc is KnownDocument => doc !== null);
+  const plan = await planPaced({
     sources: config.sources.map((source) => toPlanSource(source, refused.has(source.replicaUUID))),
-    files: examined.map(toPlannerFile),
-    known: documents.map(toKnownDocument).filter((doc): doc is KnownDocument => doc !== null),
+    files,
+    known,
     scanComplete,
     approvals: deletes.approvals,
     roots: deletes.roots,
   });
+  await nextTurn();
+  return { plan, deletes, scanComplete };
+}
 
-  let deferred: DeferredReport[] = [];
-  let eta: QueueEta | undefined;
-  if (!dryRun && store) {
-    const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
-    deferred = await applyPlan(planned, { now: startedAt, priorities, documents, files }, { store, log, progress });
-    const sources = config.sources.map((source) => source.name);
-    await recordDeleteOutcome(store, { sources, held: planned.held, context: deletes, scanComplete, now: startedAt }, log);
-    await retireUndecided(store, documents, files, scanComplete, startedAt);
-  } else {
-    eta = await dryRunEta(store, config, planned, startedAt);
-  }
+async function applyPhase(
+  { deps, dryRun, log, startedAt, progress }: PassContext,
+  { documents }: Scanned,
+  { files }: Examined,
+  { plan, deletes, scanComplete }: Planned,
+): Promise<{ deferred: DeferredReport[]; eta?: QueueEta }> {
+  const { store, config } = deps;
+  if (dryRun || !store) return { deferred: [], eta: await dryRunEta(store, config, plan, startedAt) };
+  const priorities = new Map(config.sources.map((source) => [source.name, source.priority]));
+  const deferred = await applyPlan(plan, { now: startedAt, priorities, documents, files }, { store, log, progress });
+  const sources = config.sources.map((source) => source.name);
+  await recordDeleteOutcome(store, { sources, held: plan.held, context: deletes, scanComplete, now: startedAt }, log);
+  await retireUndecided(store, documents, files, scanComplete, startedAt);
+  return { deferred };
+}
 
+async function finishReport(
+  { deps, dryRun, log, startedAt }: PassContext,
+  { scans, found }: Scanned,
+  { toRead, examined }: Examined,
+  { plan: planned }: Planned,
+  { deferred, eta }: { deferred: DeferredReport[]; eta?: QueueEta },
+): Promise<SyncPassReport> {
+  const settlingKeys = new Set(toRead.settling.map((file) => pathKey(file.source, file.relPath)));
   const counts = emptyCounts();
   counts.scanned = found.length;
   counts.extracted = examined.filter((file) => file.extraction !== null).length;
@@ -131,15 +196,20 @@ export async function runSyncPass(deps: SyncPassDeps, options: SyncPassOptions =
     plan: planned,
     ...(eta && { eta }),
   };
-  if (!dryRun && store) await store.appendEvent({ at: report.finishedAt, type: 'sync.pass', detail: { ...counts } });
+  if (!dryRun && deps.store) await deps.store.appendEvent({ at: report.finishedAt, type: 'sync.pass', detail: { ...counts } });
+  logOutcome(log, report);
+  return report;
+}
+
+function logOutcome(log: Logger, report: SyncPassReport): void {
+  const { counts, unprocessed, settlingFiles } = report;
   if (unprocessed.length > 0) {
     log.warn({ files: unprocessed.length, detail: unprocessed[0]?.detail }, 'files not processed: no extraction worker could start; examined again on a later pass');
   }
-  if (toRead.settling.length > 0) {
-    log.info({ files: toRead.settling.length, until: new Date(toRead.settlingUntil ?? startedAt).toISOString() }, 'files still being written; examined on a later pass');
+  if (settlingFiles.length > 0) {
+    log.info({ files: settlingFiles.length, until: new Date(report.settlingUntil ?? report.startedAt).toISOString() }, 'files still being written; examined on a later pass');
   }
-  log.info({ dryRun, ...counts, held: planned.held.length, deferred: deferred.length }, 'sync pass finished');
-  return report;
+  log.info({ dryRun: report.dryRun, ...counts, held: report.held.length, deferred: report.deferred.length }, 'sync pass finished');
 }
 
 /** Files the pool could not read at all (no worker could start): a fault of this host, not of the file. */
@@ -160,7 +230,7 @@ async function scanAll(
 ): Promise<ScanResult[]> {
   const results: ScanResult[] = [];
   for (const source of sources) {
-    const known = knownStats(documents.filter((doc) => doc.sourceName === source.name));
+    const known = await runPaced(knownStatsSteps(documents, source.name));
     results.push(await scanSource(source, { known, log, signal }));
     progress();
   }
@@ -183,35 +253,48 @@ async function recordScan(
   const replicas = new Map(sources.map((source) => [source.name, source.replicaUUID]));
   // A path the listing holds needs no write (its insert would do nothing) and no second read of
   // its row: a rescan of an unchanged folder costs no store round trip per file.
-  const listed = new Set(before.map((doc) => pathKey(doc.sourceName, doc.relPath)));
-  const rows: StoreScannedFile[] = [];
-  for (const file of found) {
-    if (listed.has(pathKey(file.source, file.relPath))) continue;
-    rows.push({ sourceName: file.source, relPath: file.relPath, replicaUUID: replicas.get(file.source) ?? '', size: file.size, mtimeMs: file.mtimeMs });
-  }
+  const rows = await runPaced(unlisted(found, before, replicas));
   if (rows.length === 0) return [...before];
   const rowsById = new Map(before.map((doc) => [doc.id, doc]));
   for (const { document } of await store.upsertScannedMany(rows, now)) rowsById.set(document.id, document);
   return [...rowsById.values()].sort((a, b) => a.id - b.id);
 }
 
+/** The found files the listing does not hold yet, as rows to insert. */
+function* unlisted(found: readonly FoundFile[], before: readonly DocumentRecord[], replicas: ReadonlyMap<string, string>): Steps<StoreScannedFile[]> {
+  const listed = new Set<string>();
+  let count = 0;
+  for (const doc of before) {
+    listed.add(pathKey(doc.sourceName, doc.relPath));
+    if (++count % STEP === 0) yield;
+  }
+  const rows: StoreScannedFile[] = [];
+  for (const file of found) {
+    if (++count % STEP === 0) yield;
+    if (listed.has(pathKey(file.source, file.relPath))) continue;
+    rows.push({ sourceName: file.source, relPath: file.relPath, replicaUUID: replicas.get(file.source) ?? '', size: file.size, mtimeMs: file.mtimeMs });
+  }
+  return rows;
+}
+
 /** Which files must be read: changed since the recorded decision, or never decided. */
-function toExamine(
-  found: readonly FoundFile[],
-  documents: readonly DocumentRecord[],
-  now: number,
-): ToExamine[] {
+function* toExamine(found: readonly FoundFile[], documents: readonly DocumentRecord[], now: number): Steps<ToExamine[]> {
   const byPath = new Map<string, DocumentRecord>();
+  let count = 0;
   for (const doc of documents) {
     const key = pathKey(doc.sourceName, doc.relPath);
     const seen = byPath.get(key);
     if (!seen || seen.state === 'gone' || seen.state === 'deleting') byPath.set(key, doc);
+    if (++count % STEP === 0) yield;
   }
-  return found.map((file) => {
+  const out: ToExamine[] = [];
+  for (const file of found) {
     const doc = byPath.get(pathKey(file.source, file.relPath));
     const unchanged = doc !== undefined && isSettledVersion(doc) && doc.size === file.size && doc.mtimeMs === file.mtimeMs && sameInode(doc, file);
-    return { found: file, discoveredAt: doc?.discoveredAt ?? now, read: file.changed || !unchanged };
-  });
+    out.push({ found: file, discoveredAt: doc?.discoveredAt ?? now, read: file.changed || !unchanged });
+    if (++count % STEP === 0) yield;
+  }
+  return out;
 }
 
 /** A recorded inode that differs means another file now sits under the path. */
@@ -237,7 +320,7 @@ async function retireUndecided(
   }
 }
 
-async function dryRunEta(store: Store | null, config: SyncPassConfig, planned: ReturnType<typeof makePlan>, now: number): Promise<QueueEta> {
+async function dryRunEta(store: Store | null, config: SyncPassConfig, planned: Plan, now: number): Promise<QueueEta> {
   const limit = config.limits.uploadsPerHour;
   if (!store) return estimateQueue({ queuedUploads: 0, plan: planned }, { slotTimes: [], limit, windowMs: UPLOAD_WINDOW_MS }, now);
   const budget = await store.budgetStatus(budgetScope(config.api.baseUrl), limit, UPLOAD_WINDOW_MS, now);

@@ -141,18 +141,25 @@ function newThread(): ScanThread {
   const thread: ScanThread = { worker: startWorker() };
   // A walk's own listeners report its failure; an idle thread that fails is only dropped.
   thread.worker.on('error', () => undefined);
-  thread.worker.on('exit', () => {
-    const at = idle.indexOf(thread);
-    if (at !== -1) idle.splice(at, 1);
-  });
+  thread.worker.on('exit', () => dropIdle(thread));
   return thread;
+}
+
+function dropIdle(thread: ScanThread): void {
+  const at = idle.indexOf(thread);
+  if (at !== -1) idle.splice(at, 1);
 }
 
 /** Back to the idle list: it no longer keeps the process alive, and exits if not used again soon. */
 function release(thread: ScanThread): void {
   thread.worker.unref();
   idle.push(thread);
-  thread.idleExit = setTimeout(() => void thread.worker.terminate(), IDLE_EXIT_MS);
+  // Out of the idle list before terminating: the exit event comes later, and a scan that starts in
+  // between (the timer fired late, after a long synchronous stretch) must not take a dying thread.
+  thread.idleExit = setTimeout(() => {
+    dropIdle(thread);
+    void thread.worker.terminate();
+  }, IDLE_EXIT_MS);
   thread.idleExit.unref();
 }
 
