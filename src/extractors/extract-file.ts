@@ -91,7 +91,7 @@ export async function parse(
     case 'html': {
       const decoded = decodeHtml(bufferOf(input), ext);
       if (!decoded.ok) return decoded;
-      const html = htmlToText(decoded.text);
+      const html = await htmlToText(decoded.text);
       return { text: html.text, encoding: decoded.encoding, warnings: [], ...(html.title ? { title: html.title } : {}) };
     }
     case 'txt':

@@ -76,7 +76,7 @@ async function check(kind: DocumentKind, input: PdfInput, limits: ExtractLimits,
       const { encoding } = decoded;
       // A titled page is decided by its head; only an untitled one is parsed in full.
       if (headTitleHasText(decoded.text)) return { ok: true, encoding, warnings: [] };
-      return textVerdict(facts, { text: htmlToText(decoded.text).text, encoding, warnings: [] });
+      return textVerdict(facts, { text: (await htmlToText(decoded.text)).text, encoding, warnings: [] });
     }
     default: {
       const parsed = await parse(kind, input, limits, filePath, undefined);

@@ -49,18 +49,18 @@ const UNDECIDED: Array<[string, string]> = [
 ];
 
 describe('headTitleHasText', () => {
-  it.each(TITLED)('%s: text, and the full path agrees', (_, html) => {
+  it.each(TITLED)('%s: text, and the full path agrees', async (_, html) => {
     expect(headTitleHasText(html)).toBe(true);
-    expect(hasText(htmlToText(html).text)).toBe(true);
+    expect(hasText((await htmlToText(html)).text)).toBe(true);
   });
 
   it.each(UNDECIDED)('%s: no answer', (_, html) => {
     expect(headTitleHasText(html)).toBe(false);
   });
 
-  it('leaves the verdict to the full path when a title holds no letter', () => {
-    expect(hasText(htmlToText('<title>&amp;</title><body> </body>').text)).toBe(false);
-    expect(hasText(htmlToText('<title>&amp;</title><body><p>A</p></body>').text)).toBe(true);
+  it('leaves the verdict to the full path when a title holds no letter', async () => {
+    expect(hasText((await htmlToText('<title>&amp;</title><body> </body>')).text)).toBe(false);
+    expect(hasText((await htmlToText('<title>&amp;</title><body><p>A</p></body>')).text)).toBe(true);
   });
 });
 
