@@ -4,18 +4,15 @@
  */
 import { reject, type Rejected } from './extraction.js';
 import { htmlToText } from './html-text.js';
+import { lazyLoader } from './lazy-parser.js';
 import { checkZip, type ZipLimits } from './zip-guard.js';
 
 export type DocxText = { ok: true; text: string; warnings: string[] };
 
 type MammothModule = typeof import('mammoth');
 
-let loaded: Promise<MammothModule> | undefined;
-
-export function loadMammoth(): Promise<MammothModule> {
-  loaded ??= import('mammoth').then((m) => ('default' in m ? (m.default as MammothModule) : m));
-  return loaded;
-}
+/** Loaded by the first DOCX converted (lazy-parser.ts). */
+export const loadMammoth = lazyLoader('mammoth', () => import('mammoth').then((m) => ('default' in m ? (m.default as MammothModule) : m)));
 
 export async function extractDocx(buf: Buffer, limits: ZipLimits): Promise<DocxText | Rejected> {
   const zip = await checkZip(buf, limits);
@@ -42,7 +39,7 @@ export async function extractDocx(buf: Buffer, limits: ZipLimits): Promise<DocxT
     return reject('CORRUPT', `the DOCX could not be converted (${message.replace(/\s+/g, ' ').slice(0, 160)}); re-save it from Word`);
   }
   // Footnote back-links render as a bare arrow.
-  const { text } = htmlToText(html.replace(/<a href="#(?:footnote|endnote)-ref-[^"]*">[^<]*<\/a>/g, ''));
+  const { text } = await htmlToText(html.replace(/<a href="#(?:footnote|endnote)-ref-[^"]*">[^<]*<\/a>/g, ''));
   const warnings = [...new Set(messages.filter((m) => m.type === 'error').map((m) => `mammoth: ${m.message}`))].slice(0, 10);
   return { ok: true, text, warnings };
 }

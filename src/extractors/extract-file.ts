@@ -4,7 +4,7 @@
  * that changed while being read is UNSTABLE rather than half-uploaded. The pool runs this in
  * worker processes; tests and tools may call it directly.
  */
-import { decodeText } from './decode-text.js';
+import { decodeText, type Decoded } from './decode-text.js';
 import { detect } from './detect.js';
 import { extractDocx } from './docx.js';
 import { DEFAULT_LIMITS, type DocumentKind, type Extraction, type ExtractLimits, type Rejected } from './extraction.js';
@@ -75,7 +75,7 @@ export async function parse(
   splitIf: ((pages: number) => boolean) | undefined,
   engine: PdfEngine = DEFAULT_PDF_ENGINE,
 ): Promise<Parsed | SplitSignal | Rejected> {
-  const ext = filePath.slice(filePath.lastIndexOf('.')).toLowerCase();
+  const ext = extensionOf(filePath);
   switch (kind) {
     case 'pdf': {
       // The bytes are hashed already and not needed again: pdf.js may take them without a copy.
@@ -89,11 +89,9 @@ export async function parse(
       return docx.ok ? { text: docx.text, warnings: docx.warnings } : docx;
     }
     case 'html': {
-      const bytes = bufferOf(input);
-      const declared = declaredCharset(bytes);
-      const decoded = decodeText(bytes, { ext, ...(declared ? { declared } : {}) });
+      const decoded = decodeHtml(bufferOf(input), ext);
       if (!decoded.ok) return decoded;
-      const html = htmlToText(decoded.text);
+      const html = await htmlToText(decoded.text);
       return { text: html.text, encoding: decoded.encoding, warnings: [], ...(html.title ? { title: html.title } : {}) };
     }
     case 'txt':
@@ -102,4 +100,15 @@ export async function parse(
       return decoded.ok ? { text: decoded.text, encoding: decoded.encoding, warnings: [] } : decoded;
     }
   }
+}
+
+/** An HTML file's bytes as text: the charset it declares is one of decodeText's clues. */
+export function decodeHtml(bytes: Buffer, ext: string): Decoded | Rejected {
+  const declared = declaredCharset(bytes);
+  return decodeText(bytes, { ext, ...(declared ? { declared } : {}) });
+}
+
+/** The extension as `parse` and decodeText read it (`.html`, lower case). */
+export function extensionOf(filePath: string): string {
+  return filePath.slice(filePath.lastIndexOf('.')).toLowerCase();
 }

@@ -2,8 +2,8 @@
  * HTML to readable text with cheerio: boilerplate and script elements are dropped, block elements
  * become line breaks and table cells tabs, so paragraphs survive as paragraphs.
  */
-import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
+import { lazyLoader } from './lazy-parser.js';
 
 const DROPPED = 'script, style, noscript, template, nav, header, footer, aside, iframe, object, svg, head';
 
@@ -16,7 +16,11 @@ const CELL = new Set(['td', 'th']);
 
 export type HtmlText = { text: string; title?: string };
 
-export function htmlToText(html: string): HtmlText {
+/** cheerio (~0.2 s to load) is loaded by the first page that needs its DOM (lazy-parser.ts). */
+export const loadCheerio = lazyLoader('cheerio', () => import('cheerio'));
+
+export async function htmlToText(html: string): Promise<HtmlText> {
+  const cheerio = await loadCheerio();
   const $ = cheerio.load(html);
   const title = collapse($('title').first().text()) || undefined;
   $(DROPPED).remove();

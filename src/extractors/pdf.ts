@@ -28,7 +28,7 @@ export type PdfOptions = {
   splitIf?: (pages: number) => boolean;
 };
 
-/** Loads pdf-parse once per process; workers call this at start-up to pay the cost early. */
+/** Loads pdf-parse once per process, on first use. */
 export const loadPdfParse = loadPdfjsRuntime;
 
 const pdfjsRoot = (() => {

@@ -6,18 +6,16 @@
  * while building text content, so the replacement alone cost 15–40 % of a large PDF's time.
  * Restoring the engine's own functions keeps every behaviour pdf.js relies on.
  *
- * The worker half (`pdf.worker.mjs`, ~2 MB of source) is otherwise imported by pdf.js's "fake
- * worker" on the first document, so the first PDF a worker process handled paid ~1 s for it.
+ * The worker half (`pdf.worker.mjs`, ~2 MB of source) is loaded here too, with the rest: pdf.js's
+ * "fake worker" would otherwise import it on the first document and pay ~1 s for it there.
  */
+
+import { lazyLoader } from './lazy-parser.js';
 
 type PdfParseModule = typeof import('pdf-parse');
 
-let loaded: Promise<PdfParseModule> | undefined;
-
-export function loadPdfjsRuntime(): Promise<PdfParseModule> {
-  loaded ??= load();
-  return loaded;
-}
+/** Loaded by the first PDF that pdf.js reads (lazy-parser.ts): PDFium reads most of them. */
+export const loadPdfjsRuntime = lazyLoader('pdf-parse (pdf.js)', load);
 
 async function load(): Promise<PdfParseModule> {
   const natives = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify };

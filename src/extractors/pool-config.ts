@@ -5,7 +5,7 @@ import { DEFAULT_PDF_ENGINE, PDF_ENGINES, type PdfEngine } from './pdf-engine.js
 import { DEFAULT_SPLIT_RULE, type SplitRule } from './pdf-split.js';
 import type { ExtractorPoolOptions } from './pool.js';
 
-/** A worker loads its parsers before it says ready: seconds normally, far more on a cold, loaded host. */
+/** A worker loads PDFium before it says ready (the other parsers on first use): under a second normally, far more on a cold, loaded host. */
 export const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 export type PoolConfig = {

@@ -1,16 +1,20 @@
 /**
  * One file validated in the current process (file mode, DESIGN §11): the same read, hash, size
  * rules, detection and stability check as extractFile, but PDF and DOCX are read only until they
- * show text. HTML and plain text are cheap and go through the extractor itself. The pool runs this
- * in worker processes for tasks of depth `validate`.
+ * show text, an HTML page with a titled head is not parsed past it (html-title.ts), and text is
+ * decoded (the decoder's verdict stands) but not normalised or hashed. The pool runs this in
+ * worker processes for tasks of depth `validate`.
  *
  * With PDFium, a PDF is read (and hashed) straight into PDFium's heap and opened there
  * (read-for-engine.ts): the 45 MB bench PDF is validated in ~40 ms warm instead of ~400 ms.
  */
 import { detect } from './detect.js';
 import { DEFAULT_LIMITS, reject, type DocumentKind, type ExtractLimits, type Rejected } from './extraction.js';
-import { parse } from './extract-file.js';
-import { finishExtraction, noTextDetail, type FileFacts } from './finish-extraction.js';
+import { decodeHtml, extensionOf, parse } from './extract-file.js';
+import { noTextDetail, type FileFacts, type Parsed } from './finish-extraction.js';
+import { htmlToText } from './html-text.js';
+import { headTitleHasText } from './html-title.js';
+import { hasText } from './normalise.js';
 import { DEFAULT_PDF_ENGINE, validatePdfText, type PdfEngine, type PdfInput } from './pdf-engine.js';
 import { bufferOf, readForEngine, type EngineRead } from './read-for-engine.js';
 import { changedSince, type ExpectedFile } from './read-once.js';
@@ -66,16 +70,30 @@ async function check(kind: DocumentKind, input: PdfInput, limits: ExtractLimits,
       if (!docx.ok) return docx;
       return docx.textFound ? { ok: true, warnings: [] } : noText(facts, docx.warnings);
     }
+    case 'html': {
+      const decoded = decodeHtml(bufferOf(input), extensionOf(filePath));
+      if (!decoded.ok) return decoded;
+      const { encoding } = decoded;
+      // A titled page is decided by its head; only an untitled one is parsed in full.
+      if (headTitleHasText(decoded.text)) return { ok: true, encoding, warnings: [] };
+      return textVerdict(facts, { text: (await htmlToText(decoded.text)).text, encoding, warnings: [] });
+    }
     default: {
-      // Cheap formats: the extractor's own verdict, its text dropped.
       const parsed = await parse(kind, input, limits, filePath, undefined);
       if ('ok' in parsed) return parsed;
       if ('split' in parsed) throw new Error('validateFile: a text format cannot be split');
-      const done = finishExtraction(facts, parsed);
-      if (!done.ok) return done;
-      return { ok: true, warnings: done.warnings, ...(done.encoding ? { encoding: done.encoding } : {}) };
+      return textVerdict(facts, parsed);
     }
   }
+}
+
+/**
+ * The verdict finishExtraction gives on a parser's text, without normalising or hashing it: the
+ * text is dropped, and normalising never adds or removes a letter or digit (normalise.ts).
+ */
+function textVerdict(facts: FileFacts, parsed: Parsed): Checked {
+  if (!hasText(parsed.text)) return noText(facts, parsed.warnings);
+  return { ok: true, warnings: parsed.warnings, ...(parsed.encoding ? { encoding: parsed.encoding } : {}) };
 }
 
 function noText(facts: FileFacts, warnings: string[], pages?: number): Rejected {

@@ -100,8 +100,8 @@ describe('decodeText', () => {
 });
 
 describe('html and text normalisation', () => {
-  it('drops boilerplate and scripts, keeps the title and paragraph breaks', () => {
-    const { text, title } = htmlToText(
+  it('drops boilerplate and scripts, keeps the title and paragraph breaks', async () => {
+    const { text, title } = await htmlToText(
       '<html><head><title>T</title><script>bad()</script></head><body><nav>menu</nav><p>one   two</p><p>three</p><footer>f</footer></body></html>',
     );
     expect(title).toBe('T');
