@@ -33,6 +33,13 @@ export function pathKey(source: string, relPath: string): string {
   return `${source}\u0000${relPath}`;
 }
 
+/** Adds a row to a by-path index: tombstones share paths with live rows only transiently, and the live row wins. */
+export function indexByPath(byPath: Map<string, DocumentRecord>, doc: DocumentRecord): void {
+  const key = pathKey(doc.sourceName, doc.relPath);
+  const seen = byPath.get(key);
+  if (!seen || seen.state === 'gone' || seen.state === 'deleting') byPath.set(key, doc);
+}
+
 /**
  * Writes the plan into the store, one transition per decision, in plan order so upload jobs are
  * created FIFO by discovery within a priority. A transition the store refuses (another process
@@ -78,10 +85,7 @@ class PlanApplier {
     let count = 0;
     for (const doc of this.ctx.documents) {
       this.byId.set(doc.id, doc);
-      // Tombstones share paths with live rows only transiently; the live row wins.
-      const key = pathKey(doc.sourceName, doc.relPath);
-      const seen = this.byPath.get(key);
-      if (!seen || seen.state === 'gone' || seen.state === 'deleting') this.byPath.set(key, doc);
+      indexByPath(this.byPath, doc);
       if (++count % STEP === 0) yield;
     }
   }

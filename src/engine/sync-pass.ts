@@ -12,7 +12,7 @@ import { budgetScope, UPLOAD_WINDOW_MS } from './budget-scope.js';
 import { listDocumentsPaged } from './document-pages.js';
 import { nextTurn } from './loop-turns.js';
 import { estimateQueue, type QueueEta } from './eta.js';
-import { applyPlan, pathKey } from './pass-apply.js';
+import { applyPlan, indexByPath, pathKey } from './pass-apply.js';
 import { extractAll, toPlannerFile, type ExaminedFile } from './pass-extract.js';
 import { loadDeleteContext, recordDeleteOutcome } from './pass-deletes.js';
 import { isKnownToPlanner, isSettledVersion, knownStatsSteps, toKnownDocument } from './pass-known.js';
@@ -282,9 +282,7 @@ function* toExamine(found: readonly FoundFile[], documents: readonly DocumentRec
   const byPath = new Map<string, DocumentRecord>();
   let count = 0;
   for (const doc of documents) {
-    const key = pathKey(doc.sourceName, doc.relPath);
-    const seen = byPath.get(key);
-    if (!seen || seen.state === 'gone' || seen.state === 'deleting') byPath.set(key, doc);
+    indexByPath(byPath, doc);
     if (++count % STEP === 0) yield;
   }
   const out: ToExamine[] = [];
