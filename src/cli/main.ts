@@ -1,13 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, type CliIo } from './io.js';
 import { packageVersion } from './package-version.js';
+// Only small modules load at start-up, so argv parsing, --help, --version and usage errors stay
+// fast: each command's module (config schema, pino, undici, the store, the engine) is imported
+// inside its action. error-exit.js is kept eager: it pulls only the error classes (a few ms).
 import { exitCodeForError, describeError } from './error-exit.js';
-import { runCheck } from './commands/check.js';
-import { runSim, type SimFlags } from './commands/sim.js';
-import { runDemo } from './commands/demo.js';
-import { runExtractCommand } from './commands/extract-entry.js';
-import { runSyncCommand, type SyncFlags } from './commands/sync.js';
-import { runStatusCommand } from './commands/status.js';
+import type { SimFlags } from './commands/sim.js';
+import type { SyncFlags } from './commands/sync.js';
 import { LOG_FORMATS, type LogFormat } from './log-format.js';
 
 export type CliContext = {
@@ -97,7 +96,12 @@ function addRunCommands(program: Command, run: Route): void {
     .option('--wait', "keep going until every document of this host's sources is terminal")
     .option('--max-wait <seconds>', 'give up waiting after this long')
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async (ctx) => runSyncCommand(optsOf<SyncFlags>(program, 'sync'), ctx)));
+    .action(
+      run(async (ctx) => {
+        const { runSyncCommand } = await import('./commands/sync.js');
+        return runSyncCommand(optsOf<SyncFlags>(program, 'sync'), ctx);
+      }),
+    );
 
   program
     .command('watch')
@@ -135,7 +139,12 @@ function addStateCommands(program: Command, run: Route): void {
     .description('every document\'s state, attempts and last error; budget left; queue ETA')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async (ctx) => runStatusCommand(optsOf(program, 'status'), ctx)));
+    .action(
+      run(async (ctx) => {
+        const { runStatusCommand } = await import('./commands/status.js');
+        return runStatusCommand(optsOf(program, 'status'), ctx);
+      }),
+    );
 
   program
     .command('retry')
@@ -166,7 +175,11 @@ function addStateCommands(program: Command, run: Route): void {
     );
 
   addSourceActionCommands(program, run);
+  addUpkeepCommands(program, run);
+}
 
+/** The state file's health and copy, and the proof of the setup (after the source actions in --help). */
+function addUpkeepCommands(program: Command, run: Route): void {
   program
     .command('doctor')
     .description('check the state file for damage (quick_check; --full for integrity_check) and say what to do')
@@ -201,7 +214,12 @@ function addStateCommands(program: Command, run: Route): void {
     .description('validate the config and secret, then reach each source\'s replica and count its entries')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('--json', 'print one JSON object on stdout')
-    .action(run(async (ctx) => runCheck(optsOf(program, 'check'), ctx)));
+    .action(
+      run(async (ctx) => {
+        const { runCheck } = await import('./commands/check.js');
+        return runCheck(optsOf(program, 'check'), ctx);
+      }),
+    );
 }
 
 /** The console's actions on sources, as commands, and the console itself for cron hosts (issue 11). */
@@ -266,6 +284,7 @@ function addToolCommands(program: Command, run: Route): void {
     .option('--full', 'include the whole extracted text (with --json: a "text" field)')
     .action(
       run(async (ctx) => {
+        const { runExtractCommand } = await import('./commands/extract-entry.js');
         const cmd = program.commands.find((c) => c.name() === 'extract')!;
         return runExtractCommand(cmd.args, cmd.opts(), ctx);
       }),
@@ -290,14 +309,24 @@ function addToolCommands(program: Command, run: Route): void {
     .option('--quota', 'answer every create with a quota 429 (KNOWLEDGE_BASE_CUSTOM_QUOTA_EXCEEDED)')
     .addOption(new Option('--delete-mode <code>', 'answer DELETE with 200 or 202').choices(['200', '202']).default('200'))
     .option('--clock-offset-seconds <s>', "the server's clock this far ahead of the host's (negative: behind)")
-    .action(run(async (ctx) => runSim(optsOf<SimFlags>(program, 'sim'), ctx)));
+    .action(
+      run(async (ctx) => {
+        const { runSim } = await import('./commands/sim.js');
+        return runSim(optsOf<SimFlags>(program, 'sim'), ctx);
+      }),
+    );
 
   program
     .command('demo')
     .description('what `npm start` runs: the daemon on a temporary copy of fixtures/demo against the built-in simulator')
     .option('-q, --quiet', 'log warnings and errors only')
     .option('-v, --verbose', 'log debug detail')
-    .action(run(async (ctx) => runDemo(ctx, optsOf(program, 'demo'))));
+    .action(
+      run(async (ctx) => {
+        const { runDemo } = await import('./commands/demo.js');
+        return runDemo(ctx, optsOf(program, 'demo'));
+      }),
+    );
 }
 
 function failureExit(error: unknown, argv: string[], ctx: CliContext): number {
