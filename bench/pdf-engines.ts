@@ -6,7 +6,10 @@
  * - outcomes per corpus PDF (an `ok` under pdf.js must not become a rejection);
  * - per-file time of irs_fd_ins_1040.pdf and the generated BENCH_MB PDF (medians of BENCH_REPEAT
  *   rounds, engines and pdftotext interleaved so machine load hits all alike);
- * - corpus PDFs through the pool against pdftotext run sequentially.
+ * - corpus PDFs through the pool against pdftotext run sequentially;
+ * - for the default engine, the same per-file times without the split (a pool of one worker) and
+ *   as a user's first command sees them: `sensay-ingest extract --full FILE`, a fresh process that
+ *   starts node, its worker pool and PDFium (needs `npm run build`).
  * Prints the comparison table and writes the `pdfEngines` section of bench/results.json.
  * Usage: npm run bench:pdf-engines   (BENCH_MB=45, BENCH_REPEAT=3)
  */
@@ -17,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Extraction } from '../src/extractors/extraction.js';
-import { PDF_ENGINES, type PdfEngine } from '../src/extractors/pdf-engine.js';
+import { DEFAULT_PDF_ENGINE, PDF_ENGINES, type PdfEngine } from '../src/extractors/pdf-engine.js';
 import type { createExtractorPool as CreatePool, ExtractorPool } from '../src/extractors/pool.js';
 import { agreement } from './support/agreement.js';
 import { largeTextPdf } from './support/pdf-writer.js';
@@ -51,10 +54,32 @@ function pdftotextMs(file: string): number {
   return performance.now() - t0;
 }
 
-async function warmPool(pdfEngine: PdfEngine): Promise<ExtractorPool> {
-  const pool = createExtractorPool({ workers, log, pdfEngine, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096, idleSeconds: 3600 });
-  await Promise.all(Array.from({ length: workers }, () => pool.extract(path.join(root, 'fixtures/extract/utf8.md'))));
+async function warmPool(pdfEngine: PdfEngine, size = workers): Promise<ExtractorPool> {
+  const pool = createExtractorPool({ workers: size, log, pdfEngine, taskTimeoutMs: 600_000, maxWorkerMemoryMb: 4096, idleSeconds: 3600 });
+  await Promise.all(Array.from({ length: size }, () => pool.extract(path.join(root, 'fixtures/extract/utf8.md'))));
   return pool;
+}
+
+const cli = path.join(root, 'dist/cli.js');
+
+/** `extract --full FILE` in a fresh process, text to /dev/null; NaN when the CLI is not built. */
+function cliMs(file: string): number {
+  if (!existsSync(cli)) return Number.NaN;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, 'extract', '--full', file], { stdio: 'ignore', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`extract --full ${file} exited ${r.status}`);
+  return performance.now() - t0;
+}
+
+/** The default engine on one warm worker (no split), and through the CLI from a cold start. */
+async function singleAndCold(files: string[], single: Map<string, number[]>, cold: Map<string, number[]>): Promise<void> {
+  const pool = await warmPool(DEFAULT_PDF_ENGINE, 1);
+  try {
+    for (const f of files) single.set(f, [...(single.get(f) ?? []), (await timed(() => pool.extract(f))).ms]);
+  } finally {
+    await pool.close();
+  }
+  for (const f of files) cold.set(f, [...(cold.get(f) ?? []), cliMs(f)]);
 }
 
 type EngineRun = { results: Map<string, Extraction>; corpusMs: number[]; fileMs: Map<string, number[]> };
@@ -69,7 +94,7 @@ async function main(): Promise<void> {
   const timedFiles = [path.join(corpus, 'irs_fd_ins_1040.pdf'), path.join(corpus, 'freeculture.pdf'), big];
   out(`extractors: ${useDist ? 'compiled dist/' : 'TypeScript sources'}; ${workers} workers; ${pdfs.length} corpus PDFs; ${repeat} rounds`);
   const runs = new Map<PdfEngine, EngineRun>(PDF_ENGINES.map((e) => [e, { results: new Map(), corpusMs: [], fileMs: new Map() }]));
-  const native = { corpusMs: [] as number[], fileMs: new Map<string, number[]>() };
+  const native = { corpusMs: [] as number[], fileMs: new Map<string, number[]>(), singleMs: new Map<string, number[]>(), cliMs: new Map<string, number[]>() };
   const push = (m: Map<string, number[]>, k: string, v: number) => m.set(k, [...(m.get(k) ?? []), v]);
   try {
     for (let round = 0; round < repeat; round++) {
@@ -85,6 +110,7 @@ async function main(): Promise<void> {
           await pool.close();
         }
       }
+      await singleAndCold(timedFiles, native.singleMs, native.cliMs);
       native.corpusMs.push(pdfs.reduce((n, f) => n + pdftotextMs(f), 0));
       for (const f of timedFiles) push(native.fileMs, f, pdftotextMs(f));
       out(`round ${round + 1}/${repeat} done`);
@@ -95,7 +121,10 @@ async function main(): Promise<void> {
   }
 }
 
-function report(pdfs: string[], timedFiles: string[], runs: Map<PdfEngine, EngineRun>, native: { corpusMs: number[]; fileMs: Map<string, number[]> }): void {
+/** pdftotext's times, and the default engine's times on one worker and through a cold CLI. */
+type SideRuns = { corpusMs: number[]; fileMs: Map<string, number[]>; singleMs: Map<string, number[]>; cliMs: Map<string, number[]> };
+
+function report(pdfs: string[], timedFiles: string[], runs: Map<PdfEngine, EngineRun>, native: SideRuns): void {
   const rows: BenchRow[] = [];
   const f1 = new Map(PDF_ENGINES.map((e) => [e, agreement(pdfs, (runs.get(e) as EngineRun).results)]));
   outcomeTable(pdfs, runs, f1);
@@ -112,8 +141,25 @@ function report(pdfs: string[], timedFiles: string[], runs: Map<PdfEngine, Engin
       rows.push(row(`${name}, one file (warm pool), ${engine}`, median(run.fileMs.get(f) ?? []), median(native.fileMs.get(f) ?? []), { anchor: 'pdftotext', target: 'ratio ≤ 1.5', note: `rounds: ${(run.fileMs.get(f) ?? []).map((x) => x.toFixed(0)).join(', ')} ms; pdftotext ${(native.fileMs.get(f) ?? []).map((x) => x.toFixed(0)).join(', ')} ms` }));
     }
   }
+  rows.push(...singleAndColdRows(timedFiles, native));
   printRows(`PDF engines (medians of ${repeat} rounds)`, rows);
   recordSection('pdfEngines', rows);
+}
+
+function singleAndColdRows(timedFiles: string[], native: SideRuns): BenchRow[] {
+  const ms = (xs: number[] | undefined) => (xs ?? []).map((x) => x.toFixed(0)).join(', ');
+  return timedFiles.flatMap((f) => {
+    const name = path.basename(f);
+    const anchor = median(native.fileMs.get(f) ?? []);
+    const note = (xs: number[] | undefined) => `rounds: ${ms(xs)} ms; pdftotext ${ms(native.fileMs.get(f))} ms`;
+    const cold = native.cliMs.get(f) ?? [];
+    return [
+      row(`${name}, one warm worker (no split), ${DEFAULT_PDF_ENGINE}`, median(native.singleMs.get(f) ?? []), anchor, { anchor: 'pdftotext', note: note(native.singleMs.get(f)) }),
+      ...(cold.some(Number.isNaN)
+        ? []
+        : [row(`${name}, \`extract --full\` from a cold start (node, pool, PDFium), ${DEFAULT_PDF_ENGINE}`, median(cold), anchor, { anchor: 'pdftotext', note: note(cold) })]),
+    ];
+  });
 }
 
 function outcomeTable(pdfs: string[], runs: Map<PdfEngine, EngineRun>, f1: Map<PdfEngine, ReturnType<typeof agreement>>): void {

@@ -1,7 +1,8 @@
 /**
  * The last, pure step of every extraction: raw parser text becomes the canonical text with its
  * hash and length, or NO_TEXT. Shared by a worker extracting a whole file and by the pool joining
- * the parts of a page-parallel PDF, so both give byte-identical results.
+ * the parts of a page-parallel PDF (each part normalised by its worker, normalise.ts's
+ * normalisePart and joinNormalised), so both give byte-identical results.
  */
 import { reject, type DocumentKind, type Extraction } from './extraction.js';
 import { countCodePoints, hasText, normaliseText, sha256Hex } from './normalise.js';
@@ -11,7 +12,12 @@ export type Parsed = { text: string; pages?: number; title?: string; encoding?: 
 export type FileFacts = { kind: DocumentKind; bytes: number; sha256: string };
 
 export function finishExtraction(facts: FileFacts, parsed: Parsed): Extraction {
-  const text = normaliseText(parsed.text);
+  return finishCanonical(facts, { ...parsed, text: normaliseText(parsed.text) });
+}
+
+/** finishExtraction for a text already in canonical form (a split PDF's parts, joined). */
+export function finishCanonical(facts: FileFacts, parsed: Parsed): Extraction {
+  const text = parsed.text;
   const base = { ...facts, ...(parsed.pages !== undefined ? { pages: parsed.pages } : {}) };
   if (!hasText(text)) {
     return reject('NO_TEXT', noTextDetail(facts.kind), { ...base, warnings: parsed.warnings });

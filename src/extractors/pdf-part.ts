@@ -1,8 +1,9 @@
 /**
  * Page-parallel PDF extraction, the worker half: read the file again (into PDFium's heap when
- * PDFium reads it), make sure it is the very file that was planned (same hash), and extract one
- * page range of it.
+ * PDFium reads it), make sure it is the very file that was planned (same hash), extract one
+ * page range of it and normalise that text (normalisePart) here, in parallel with the other parts.
  */
+import { normalisePart } from './normalise.js';
 import { extractPdfText, type PdfEngine } from './pdf-engine.js';
 import type { PdfRange } from './pdf.js';
 import type { PdfPartResult } from './pdf-split.js';
@@ -26,5 +27,5 @@ export async function extractPdfPart(
 function partText(pdf: Awaited<ReturnType<typeof extractPdfText>>): PdfPartResult {
   if (!pdf.ok) return pdf;
   if (pdf.split) return { ok: true, text: '' };
-  return { ok: true, text: pdf.text, ...(pdf.warnings?.length ? { warnings: pdf.warnings } : {}) };
+  return { ok: true, text: normalisePart(pdf.text), ...(pdf.warnings?.length ? { warnings: pdf.warnings } : {}) };
 }

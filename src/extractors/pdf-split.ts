@@ -1,10 +1,12 @@
 /**
  * Page-parallel PDF extraction, the pure half: when a PDF is worth splitting, how its pages are
  * cut into ranges, and how the parts' texts become one Extraction. Parts are joined exactly as
- * one worker joins pages ('\n\n'), so a split file gives the same text, hash and length.
+ * one worker joins pages ('\n\n') and normalised so that the join gives what normalising the
+ * whole gives, so a split file has the same text, hash and length.
  */
 import type { Extraction, Rejected } from './extraction.js';
-import { finishExtraction } from './finish-extraction.js';
+import { finishCanonical } from './finish-extraction.js';
+import { joinNormalised } from './normalise.js';
 import type { PdfRange } from './pdf.js';
 import type { FileIdentity } from './read-once.js';
 
@@ -27,7 +29,8 @@ export type PdfSplitPlan = {
 };
 
 /**
- * What a worker returns for one range: the raw (not yet normalised) text of its pages, and the
+ * What a worker returns for one range: the text of its pages through normalisePart (normalised in
+ * the workers, in parallel, rather than all at once in the pool's process), and the
  * engine's own warnings (e.g. that pdf.js read the range because PDFium found no text in it).
  */
 export type PdfPartResult = { ok: true; text: string; warnings?: string[] } | Rejected;
@@ -49,10 +52,11 @@ export function planRanges(pages: number, parts: number): PdfRange[] {
   return ranges;
 }
 
+/** The parts' texts (each already through normalisePart) as one Extraction. */
 export function joinParts(plan: PdfSplitPlan, texts: readonly string[], warnings: string[]): Extraction {
-  return finishExtraction(
+  return finishCanonical(
     { kind: 'pdf', bytes: plan.bytes, sha256: plan.sha256 },
-    { text: texts.join('\n\n'), pages: plan.pages, warnings, ...(plan.title ? { title: plan.title } : {}) },
+    { text: joinNormalised(texts), pages: plan.pages, warnings, ...(plan.title ? { title: plan.title } : {}) },
   );
 }
 

@@ -6,6 +6,7 @@
  * the pool may run. Each part has the same time and memory bounds as a file; the first failing
  * part fails the file with its reason. The parts' texts are joined and normalised here, in order.
  */
+import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Extraction, ExtractLimits, Rejected } from './extraction.js';
 import { isSplitPlan, joinParts, partFailure, planRanges, type PdfPartResult, type PdfSplitPlan } from './pdf-split.js';
@@ -22,8 +23,11 @@ export type DispatchDeps = {
   log: Logger;
   /** Called after the task was sent, to supervise it. */
   started(slot: WorkerSlot, task: Task): void;
-  /** Called when queued work may need more workers than are running. */
-  demand(): void;
+  /**
+   * Called when queued work may need more workers than are running; `spare` more are wanted for
+   * work that is not queued yet (the parts of a PDF that will likely be split).
+   */
+  demand(spare?: number): void;
 };
 
 type Request = { path: string; limits: ExtractLimits; expected: ExpectedFile | undefined };
@@ -74,6 +78,7 @@ export class Dispatcher {
     const split = config.split && config.workers > 1 ? config.split : undefined;
     const { task, settled } = this.#newTask(request, { type: 'extract', ...(split ? { split } : {}) });
     this.#enqueue([task], 'back');
+    if (split) void this.#startPartWorkersEarly(request.path, split.minBytes);
     const { reply, warnings } = await settled;
     if (isSplitPlan(reply)) return this.#extractSplit(request, reply, warnings);
     const extraction = reply as Extraction;
@@ -107,6 +112,16 @@ export class Dispatcher {
     }
     const unstable = await changedSince(request.path, plan.identity);
     return unstable ?? joinParts(plan, texts, warnings);
+  }
+
+  /**
+   * A file big enough to be split will want every worker once its plan is back: they start now,
+   * while the first worker opens it, instead of after (a start costs ~0.2 s of a 1 s file). A file
+   * that turns out not to split leaves them idle; they retire after `idleSeconds` as usual.
+   */
+  async #startPartWorkersEarly(filePath: string, minBytes: number): Promise<void> {
+    const size = await stat(filePath).then((s) => s.size, () => 0);
+    if (size >= minBytes) this.#deps.demand(this.#deps.config.workers - 1);
   }
 
   /** Workers that could take a part now or once started: the pool's size less the busy ones. */

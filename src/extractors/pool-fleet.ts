@@ -36,7 +36,7 @@ export class WorkerFleet {
       stats: this.stats,
       log,
       started: (slot, task) => void this.#supervisor.watch(slot, task),
-      demand: () => this.#grow(),
+      demand: (spare) => this.#grow(spare),
     });
   }
 
@@ -86,12 +86,15 @@ export class WorkerFleet {
     this.#supervisor.awaitStart(slot, (s) => this.#startTimedOut(s));
   }
 
-  /** Starts workers for queued work nobody free can take, within `workers` and the start backoff. */
-  #grow(): void {
+  /**
+   * Starts workers for queued work nobody free can take, and `spare` more for work about to be
+   * queued, within `workers` and the start backoff.
+   */
+  #grow(spare = 0): void {
     if (this.#closed) return;
     const live = [...this.#slots].filter((s) => s.state !== 'dying');
     const free = live.filter((s) => !s.task).length;
-    const wanted = Math.min(this.#deps.config.workers - live.length, this.dispatcher.queue.length - free);
+    const wanted = Math.min(this.#deps.config.workers - live.length, this.dispatcher.queue.length - free + spare);
     if (wanted <= 0) return;
     if (!this.#supervisor.startsBlocked()) {
       for (let i = 0; i < wanted; i++) this.#spawn();

@@ -5,8 +5,8 @@
  * worker is replaced, and the other tasks carry on. Child processes rather than worker threads
  * because only a process can be killed mid-parse with its native memory reclaimed.
  *
- * Workers are lean: they start when work is queued (up to `workers`), and exit after `idleSeconds`
- * without work. A worker that fails to start (exits, or hangs past `startTimeoutMs` and is killed)
+ * Workers are lean: they start when work is queued (up to `workers`; all of them at once for a file
+ * big enough to be split across them), and exit after `idleSeconds` without work. A worker that fails to start (exits, or hangs past `startTimeoutMs` and is killed)
  * is logged with its stderr and further starts back off (1 s → 1 min); while no worker runs,
  * queued files are answered WORKER_UNAVAILABLE.
  *

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loremLines, writePdf } from '../../bench/support/pdf-writer.js';
 import { createExtractorPool, type ExtractorPool } from '../../src/extractors/pool.js';
+import { forkWorker } from '../../src/extractors/worker-process.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/extract');
 const log = pino({ level: 'silent' });
@@ -81,6 +82,30 @@ describe('page-parallel PDF extraction', () => {
     expect(stats).toMatchObject({ splitFiles: 0, tasks: 2 });
   });
 
+  it('starts the part workers while the first worker opens a file big enough to split, not after', async () => {
+    // The production fork, recording how many files had been split when each worker was started.
+    const splitsAtStart: number[] = [];
+    const fork: typeof forkWorker = (mb) => {
+      splitsAtStart.push(pool.stats().splitFiles);
+      return forkWorker(mb);
+    };
+    const pool = createExtractorPool({ workers: 3, log, pdfSplit: SPLIT_SMALL, fork });
+    try {
+      expect(await pool.extract(book)).toMatchObject({ ok: true, pages: 120 });
+      expect(pool.stats().splitFiles).toBe(1);
+      expect(splitsAtStart).toEqual([0, 0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts one worker for a file too small to split', async () => {
+    await withPool({ workers: 3, log }, async (pool) => {
+      expect(await pool.extract(path.join(fixtures, 'text.pdf'))).toMatchObject({ ok: true });
+      expect(pool.stats().workersStarted).toBe(1);
+    });
+  });
+
   it('fails the whole file when one part exceeds the memory bound, and the pool carries on', async () => {
     const file = path.join(tmp, 'bomb-late.pdf');
     const pages = Array.from({ length: 100 }, (_, i) => (i === 80 ? { inflatedBytes: 768 * MiB } : loremLines(6, i + 1)));
@@ -100,7 +125,7 @@ describe('page-parallel PDF extraction', () => {
   it('fails the whole file with TIMEOUT when a part runs past the time limit', async () => {
     const file = path.join(tmp, 'long.pdf');
     // Opening it and planning takes a fraction of the limit; extracting half of its pages, several times it.
-    await writeFile(file, writePdf({ pages: Array.from({ length: 2000 }, (_, i) => loremLines(40, i + 1)) }));
+    await writeFile(file, writePdf({ pages: Array.from({ length: 5000 }, (_, i) => loremLines(40, i + 1)) }));
     await withPool({ workers: 2, log, taskTimeoutMs: 1500, pdfSplit: SPLIT_SMALL }, async (pool) => {
       const r = await pool.extract(file);
       expect(r).toMatchObject({ ok: false, reason: 'TIMEOUT', kind: 'pdf' });
