@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { runExtract, type ExtractJsonRow } from '../../src/cli/commands/extract.js';
 import { ExitCode, type CliIo } from '../../src/cli/io.js';
@@ -43,6 +44,16 @@ describe('sensay-ingest extract', { timeout: 120_000 }, () => {
     expect(pdf?.text?.length).toBeGreaterThan(1_000_000);
     expect(Array.from(pdf?.preview ?? '').length).toBe(301);
     expect(md?.text).toBe(md?.preview);
+  });
+
+  it('splits one large PDF across the workers, as the daemon does (the pool is not cut to one worker per file)', async () => {
+    const records: { msg?: string; parts?: number }[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line) as { msg?: string }) });
+    const io = capture();
+    const code = await runExtract([fx('many-pages.pdf')], { json: true, full: true, config: { workers: 2, pdfSplit: { minBytes: 1 } }, log }, io);
+    expect(code).toBe(ExitCode.OK);
+    expect(records.find((r) => r.msg === 'pdf split across workers')).toMatchObject({ parts: 2 });
+    expect(((JSON.parse(io.stdout[0] as string) as ExtractJsonRow[])[0]?.text ?? '').length).toBeGreaterThan(1_000_000);
   });
 
   it('shows people kind, size, hash, encoding and a preview, or the reason and detail', async () => {

@@ -44,7 +44,9 @@ export async function runExtract(files: string[], opts: ExtractCommandOptions, i
     return ExitCode.USAGE;
   }
   const log = opts.log ?? pino({ level: 'silent' });
-  const workers = Math.max(1, Math.min(files.length, opts.config?.workers ?? availableParallelism()));
+  // Not capped at the number of files: one large PDF is split across every worker (the pool starts
+  // the others only when there is work for them).
+  const workers = Math.max(1, opts.config?.workers ?? availableParallelism());
   const pool = opts.extractor ? undefined : createExtractorPool({ ...opts.config, workers, log });
   const extractor = opts.extractor ?? (pool as Extractor);
   try {
