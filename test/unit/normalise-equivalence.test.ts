@@ -5,7 +5,7 @@
  * implementation is kept here, verbatim, as the reference.
  */
 import { describe, expect, it } from 'vitest';
-import { joinNormalised, normalisePart, normaliseText } from '../../src/extractors/normalise.js';
+import { countCodePoints, joinNormalised, normalisePart, normaliseText } from '../../src/extractors/normalise.js';
 
 // eslint-disable-next-line no-control-regex -- the reference strips control characters
 const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g;
@@ -66,6 +66,15 @@ describe('normaliseText against the reference', () => {
     const below = Array.from({ length: 0x300 }, (_, c) => String.fromCharCode(c));
     const changed = below.flatMap((c) => below.filter((d) => (c + d).normalize('NFC') !== c + d).map((d) => c + d));
     expect(changed).toEqual([]);
+  });
+
+  it('counts code points as the loop over every unit did, with and without surrogates', () => {
+    const loop = (t: string) => Array.from({ length: t.length }, (_, i) => t.charCodeAt(i)).filter((c) => c < 0xdc00 || c > 0xdfff).length;
+    const next = random(56);
+    for (let i = 0; i < 5_000; i++) {
+      const raw = text(next, Math.floor(next() * 20)) + (i % 3 === 0 ? '\uDC00' : '');
+      expect(countCodePoints(raw), JSON.stringify(raw)).toBe(loop(raw));
+    }
   });
 
   it('keeps the documented examples', () => {
