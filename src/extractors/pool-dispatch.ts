@@ -57,11 +57,22 @@ export class Dispatcher {
         limits: task.limits,
         pdfEngine: this.#deps.config.pdfEngine,
         ...(task.expected ? { expected: task.expected } : {}),
-        ...task.job,
+        ...this.#splitOnlyWithSpareWorkers(task.job),
       };
       slot.child.send(message);
       this.#deps.started(slot, task);
     }
+  }
+
+  /**
+   * Splitting a PDF buys time only from workers that would otherwise wait: with other files still
+   * queued every worker has work, and a split would only add its plan and a second read and open
+   * of the file. Such a file is extracted whole by the worker that takes it.
+   */
+  #splitOnlyWithSpareWorkers(job: Job): Job {
+    if (job.type !== 'extract' || !job.split || this.queue.length === 0) return job;
+    const { split: _unused, ...whole } = job;
+    return whole;
   }
 
   /** Every queued task ends with this answer (no worker can take it). */

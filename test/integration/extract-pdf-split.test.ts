@@ -99,6 +99,18 @@ describe('page-parallel PDF extraction', () => {
     }
   });
 
+  it('extracts a large PDF whole when other files wait: every worker has work, a split would only add to it', async () => {
+    await withPool({ workers: 2, log, pdfSplit: SPLIT_SMALL }, async (pool) => {
+      const [whole, ...others] = await Promise.all([book, path.join(fixtures, 'text.pdf'), path.join(fixtures, 'utf8.md')].map((f) => pool.extract(f)));
+      expect(whole).toMatchObject({ ok: true, pages: 120, title: 'Split Handbook' });
+      expect(others.every((r) => r.ok)).toBe(true);
+      expect(pool.stats()).toMatchObject({ splitFiles: 0, tasks: 3 });
+      // Alone, the same file is split.
+      expect(await pool.extract(book)).toEqual(whole);
+      expect(pool.stats().splitFiles).toBe(1);
+    });
+  });
+
   it('starts one worker for a file too small to split', async () => {
     await withPool({ workers: 3, log }, async (pool) => {
       expect(await pool.extract(path.join(fixtures, 'text.pdf'))).toMatchObject({ ok: true });
