@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g;
-// eslint-disable-next-line no-control-regex -- the same set, to test for without replacing
-const HAS_CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+/** The same set, to test for without replacing (a global regex's test() keeps state). */
+const HAS_CONTROL = new RegExp(CONTROLS.source);
 /**
  * NFC changes nothing in a text without a character from U+0300 on: combining marks, the
  * singletons NFC replaces (U+0340, U+212B, CJK compatibility ideographs…) and the second halves of

@@ -89,7 +89,7 @@ export class Dispatcher {
     const split = config.split && config.workers > 1 ? config.split : undefined;
     const { task, settled } = this.#newTask(request, { type: 'extract', ...(split ? { split } : {}) });
     this.#enqueue([task], 'back');
-    if (split) void this.#startPartWorkersEarly(request.path, split.minBytes);
+    if (split) void this.#startPartWorkersEarly(request, split.minBytes);
     const { reply, warnings } = await settled;
     if (isSplitPlan(reply)) return this.#extractSplit(request, reply, warnings);
     const extraction = reply as Extraction;
@@ -128,10 +128,11 @@ export class Dispatcher {
   /**
    * A file big enough to be split will want every worker once its plan is back: they start now,
    * while the first worker opens it, instead of after (a start costs ~0.2 s of a 1 s file). A file
-   * that turns out not to split leaves them idle; they retire after `idleSeconds` as usual.
+   * that turns out not to split leaves them idle; they retire after `idleSeconds` as usual. The
+   * size is the scan's when the caller gives it (the engine always does); only `extract` stats.
    */
-  async #startPartWorkersEarly(filePath: string, minBytes: number): Promise<void> {
-    const size = await stat(filePath).then((s) => s.size, () => 0);
+  async #startPartWorkersEarly(request: Request, minBytes: number): Promise<void> {
+    const size = request.expected?.size ?? (await stat(request.path).then((s) => s.size, () => 0));
     if (size >= minBytes) this.#deps.demand(this.#deps.config.workers - 1);
   }
 

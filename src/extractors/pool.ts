@@ -6,9 +6,10 @@
  * because only a process can be killed mid-parse with its native memory reclaimed.
  *
  * Workers are lean: they start when work is queued (up to `workers`; all of them at once for a file
- * big enough to be split across them), and exit after `idleSeconds` without work. A worker that fails to start (exits, or hangs past `startTimeoutMs` and is killed)
- * is logged with its stderr and further starts back off (1 s → 1 min); while no worker runs,
- * queued files are answered WORKER_UNAVAILABLE.
+ * big enough to be split across them), and exit after `idleSeconds` without work. A worker that
+ * fails to start (exits, or hangs past `startTimeoutMs` and is killed) is logged with its stderr
+ * and further starts back off (1 s → 1 min); while no worker runs, queued files are answered
+ * WORKER_UNAVAILABLE.
  *
  * The parts: pool-fleet (the set of workers: start on demand, answer, replace, retire, close),
  * pool-spawn (a process and its events), pool-supervise (bounds, crashes, idling, start backoff),

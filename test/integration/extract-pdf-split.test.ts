@@ -2,7 +2,7 @@
  * Page-parallel PDF extraction through the real pool: a large PDF split across workers must give
  * exactly what one worker gives, and a failing part must fail the file without hurting the pool.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +82,7 @@ describe('page-parallel PDF extraction', () => {
     expect(stats).toMatchObject({ splitFiles: 0, tasks: 2 });
   });
 
-  it('starts the part workers while the first worker opens a file big enough to split, not after', async () => {
+  it.each(['stat by the pool (extract)', 'given by the scan (the engine)'])('starts the part workers while the first worker opens a file big enough to split, not after: size %s', async (how) => {
     // The production fork, recording how many files had been split when each worker was started.
     const splitsAtStart: number[] = [];
     const fork: typeof forkWorker = (mb) => {
@@ -90,8 +90,9 @@ describe('page-parallel PDF extraction', () => {
       return forkWorker(mb);
     };
     const pool = createExtractorPool({ workers: 3, log, pdfSplit: SPLIT_SMALL, fork });
+    const { dev, ino, size } = await stat(book);
     try {
-      expect(await pool.extract(book)).toMatchObject({ ok: true, pages: 120 });
+      expect(await pool.extract(book, how.startsWith('given') ? { expected: { dev, ino, size } } : {})).toMatchObject({ ok: true, pages: 120 });
       expect(pool.stats().splitFiles).toBe(1);
       expect(splitsAtStart).toEqual([0, 0, 0]);
     } finally {

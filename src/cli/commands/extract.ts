@@ -2,7 +2,6 @@
  * `sensay-ingest extract <file…> [--json] [--full]`: run files through the same extractor pool
  * the engine uses and show what would be uploaded, or why a file would be rejected.
  */
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { formatBytes } from '../../extractors/detect.js';
@@ -44,10 +43,9 @@ export async function runExtract(files: string[], opts: ExtractCommandOptions, i
     return ExitCode.USAGE;
   }
   const log = opts.log ?? pino({ level: 'silent' });
-  // Not capped at the number of files: one large PDF is split across every worker (the pool starts
-  // the others only when there is work for them).
-  const workers = Math.max(1, opts.config?.workers ?? availableParallelism());
-  const pool = opts.extractor ? undefined : createExtractorPool({ ...opts.config, workers, log });
+  // The pool's own default (one worker per core), not one per file: one large PDF is split across
+  // every worker, and the pool starts workers only when there is work for them.
+  const pool = opts.extractor ? undefined : createExtractorPool({ ...opts.config, log });
   const extractor = opts.extractor ?? (pool as Extractor);
   try {
     const results = await Promise.all(files.map((file) => extractor.extract(path.resolve(file))));
